@@ -1,0 +1,97 @@
+"""The plan as the round file's output (shared/spec/round-file.md §Output): JSON, byte-stable.
+
+Amounts are strings with exactly two decimals; applicants in input order; categories in line order.
+The JSON is assembled from escaped pieces rather than one giant dict so that a million-applicant round
+stays within its time and memory budget; `plan_dict` gives the same document as Python objects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from alarfund.policy.eligibility import REASONS
+from alarfund.policy.engine import RoundResult
+from alarfund.policy.entitlements import LINES
+from alarfund.policy.explain import Explainer
+from alarfund.policy.money import format_fen, format_ratio
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def categories_dict(result: RoundResult) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for line in LINES:
+        category = result.categories[line]
+        if category.entitled <= 0:
+            continue
+        entry = {"entitled": format_fen(category.entitled)}
+        if category.budget is not None:
+            entry["budget"] = format_fen(category.budget)
+        entry["paid"] = format_fen(category.paid)
+        if category.reduced:
+            entry["factor"] = format_ratio(category.factor)
+        out[line] = entry
+    return out
+
+
+def _head(result: RoundResult) -> dict[str, Any]:
+    return {
+        "sales_year": result.facts.sales_year,
+        "interpretation": result.facts.interpretation.as_dict(),
+        "total": format_fen(result.total),
+        "commitments_total": format_fen(result.facts.commitments_total),
+        "categories": categories_dict(result),
+    }
+
+
+def applicant_dicts(result: RoundResult, lang: str = "zh-hans") -> Iterator[dict[str, Any]]:
+    explainer = Explainer(result, lang, bulk=True)
+    ids = result.facts.applicants.ids
+    failed = result.failed.tolist()
+    totals = result.totals.tolist()
+    for i, applicant_id in enumerate(ids):
+        bits = failed[i]
+        if bits:
+            yield {
+                "id": applicant_id,
+                "eligible": False,
+                "reasons": [r.code for position, r in enumerate(REASONS) if bits >> position & 1],
+                "total": "0.00",
+                "lines": [],
+            }
+            continue
+        yield {
+            "id": applicant_id,
+            "eligible": True,
+            "reasons": [],
+            "total": format_fen(totals[i]),
+            "lines": [
+                {
+                    "article": line.article,
+                    "entitled": format_fen(line.entitled),
+                    "paid": format_fen(line.paid),
+                    "excluded": line.excluded,
+                    "explanation": line.text,
+                }
+                for line in explainer.lines(i)
+            ],
+        }
+
+
+def plan_dict(result: RoundResult, lang: str = "zh-hans") -> dict[str, Any]:
+    document = _head(result)
+    document["applicants"] = list(applicant_dicts(result, lang))
+    return document
+
+
+def plan_json_chunks(result: RoundResult, lang: str = "zh-hans") -> Iterator[str]:
+    """The plan as JSON text, piece by piece; joined, it equals `json.dumps(plan_dict(...))` compactly."""
+    head = _dumps(_head(result))
+    yield head[:-1] + ',"applicants":['
+    first = True
+    for applicant in applicant_dicts(result, lang):
+        yield ("" if first else ",") + _dumps(applicant)
+        first = False
+    yield "]}\n"
