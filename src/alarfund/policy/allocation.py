@@ -60,7 +60,7 @@ def _take_top(
     above = candidates[values > threshold]
     tied = candidates[values == threshold]
     need = count - len(above)
-    tied_sorted = sorted(tied.tolist(), key=lambda j: (ids[pool.applicant[j]], pool.line[j]))
+    tied_sorted = sorted(tied.tolist(), key=lambda j: (ids[int(pool.applicant[j])], int(pool.line[j])))
     return np.concatenate([above, np.array(tied_sorted[:need], dtype=np.intp)])
 
 

@@ -22,14 +22,49 @@ class Reason:
 
 
 REASONS: tuple[Reason, ...] = (
-    Reason("NOT_REGISTERED", "14(一)", "未在师市辖区市场监管部门登记注册", "not registered with the 师市 market-supervision authorities"),
-    Reason("NOT_LEGAL_PERSON", "14(一)", "企业不具有独立法人资格（如分支机构）", "an enterprise without independent legal-person status (e.g. a branch)"),
-    Reason("CREDIT_OR_TAX_VIOLATION", "14(二)", "近三年有失信或税收违法案件", "a 失信 record or tax-violation case in the last 3 years"),
-    Reason("FALSE_MATERIAL_RECORD", "14(三)", "近三年在兑现政策中有提供虚假材料、骗取财政资金的记录", "false materials to obtain fiscal funds in the last 3 years"),
-    Reason("STATISTICS_NOT_REPORTED", "14(四)", "未按规定向商务主管部门报送统计数据和年报资料", "statistics and annual reports not reported to the commerce bureau"),
-    Reason("MAJOR_INCIDENT", "21", "当年发生重大责任事故、偷税漏税被立案查处或重大群体性事件", "a major accident, tax-evasion case or major mass incident that year"),
+    Reason(
+        "NOT_REGISTERED",
+        "14(一)",
+        "未在师市辖区市场监管部门登记注册",
+        "not registered with the 师市 market-supervision authorities",
+    ),
+    Reason(
+        "NOT_LEGAL_PERSON",
+        "14(一)",
+        "企业不具有独立法人资格（如分支机构）",
+        "an enterprise without independent legal-person status (e.g. a branch)",
+    ),
+    Reason(
+        "CREDIT_OR_TAX_VIOLATION",
+        "14(二)",
+        "近三年有失信或税收违法案件",
+        "a 失信 record or tax-violation case in the last 3 years",
+    ),
+    Reason(
+        "FALSE_MATERIAL_RECORD",
+        "14(三)",
+        "近三年在兑现政策中有提供虚假材料、骗取财政资金的记录",
+        "false materials to obtain fiscal funds in the last 3 years",
+    ),
+    Reason(
+        "STATISTICS_NOT_REPORTED",
+        "14(四)",
+        "未按规定向商务主管部门报送统计数据和年报资料",
+        "statistics and annual reports not reported to the commerce bureau",
+    ),
+    Reason(
+        "MAJOR_INCIDENT",
+        "21",
+        "当年发生重大责任事故、偷税漏税被立案查处或重大群体性事件",
+        "a major accident, tax-evasion case or major mass incident that year",
+    ),
     Reason("BANNED", "20", "因弄虚作假处于三年禁止享受期内", "within a 3-year ban after fraud"),
-    Reason("FOUR_ABOVE_CONFLICT", "19", "同一年度已享受“四上企业”奖励（师市办发〔2024〕9号）", "receives the 四上企业 reward for the same year"),
+    Reason(
+        "FOUR_ABOVE_CONFLICT",
+        "19",
+        "同一年度已享受“四上企业”奖励（师市办发〔2024〕9号）",
+        "receives the 四上企业 reward for the same year",
+    ),
 )
 REASON_BY_CODE = {reason.code: reason for reason in REASONS}
 _BRANCH = ENTITY_TYPES.index("branch")

@@ -118,8 +118,12 @@ def compute_round(facts: RoundFacts, params: Parameters) -> RoundResult:
 
     entitled = entitlements(facts, params, eligible)
     excluded = art19_exclusions(entitled, s)
-    after_budget = {line: np.where(excluded.get(line, False), 0, entitled[line]).astype(np.int64) for line in LINES}
+    after_budget = {
+        line: np.where(excluded.get(line, False), 0, entitled[line]).astype(np.int64) for line in LINES
+    }
     categories = {line: Category(line=line, entitled=int(after_budget[line].sum())) for line in LINES}
+    for category in categories.values():
+        category.after_budget = category.entitled
 
     # Art. 7, 8, 10: a category over its budget is reduced "等比例" to the budget exactly (I4).
     bases = {

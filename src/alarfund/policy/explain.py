@@ -6,8 +6,9 @@ in bulk mode the columns are read once as Python lists, for the command line's m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from fractions import Fraction
+from typing import NamedTuple
 
 from alarfund.policy.eligibility import reasons_of
 from alarfund.policy.engine import RoundResult
@@ -18,13 +19,21 @@ from alarfund.policy.money import format_rate, format_ratio
 
 LANGUAGES = ("zh-hans", "en")
 _ZH_NUMERALS = {
-    "3": "三", "5": "五", "6": "六", "7": "七", "8": "八", "9": "九", "10": "十",
-    "14": "十四", "19": "十九", "20": "二十", "21": "二十一",
+    "3": "三",
+    "5": "五",
+    "6": "六",
+    "7": "七",
+    "8": "八",
+    "9": "九",
+    "10": "十",
+    "14": "十四",
+    "19": "十九",
+    "20": "二十",
+    "21": "二十一",
 }
 
 
-@dataclass(frozen=True)
-class LineExplanation:
+class LineExplanation(NamedTuple):
     article: str
     entitled: int
     paid: int
@@ -59,6 +68,38 @@ class Explainer:
         self.after_budget = {line: convert(v) for line, v in result.after_budget.items()}
         self.paid = {line: convert(v) for line, v in result.paid.items()}
         self._suffix_cache: dict[str, tuple[str, str]] = {}
+        self._constants: dict[object, str] = {}
+        self._ratios: dict[Fraction, tuple[int, int]] = {}
+        self._unit = self.s.unit_fen
+        self._per_parcel = Fraction(self.p.art10_per_parcel)
+        self._rules: dict[str, Callable[[int, int], str]] = {
+            "5.1": self._art5_1,
+            "5.2": self._art5_2,
+            "6": self._art6,
+            "7": self._art7,
+            "8": self._art8,
+            "9": self._demonstrations,
+            "10": self._art10,
+        }
+
+    def _k(self, fen: int) -> str:
+        """A parameter amount, formatted once (thresholds and caps recur on every line)."""
+        text = self._constants.get(fen)
+        if text is None:
+            text = self._constants[fen] = yuan(fen)
+        return text
+
+    def _ratio(self, rate: Fraction) -> tuple[int, int]:
+        pair = self._ratios.get(rate)
+        if pair is None:
+            pair = self._ratios[rate] = (rate.numerator, rate.denominator)
+        return pair
+
+    def _rate(self, rate: Fraction) -> str:
+        text = self._constants.get(rate)
+        if text is None:
+            text = self._constants[rate] = format_rate(rate)
+        return text
 
     # -- public ---------------------------------------------------------------------------------------
     def lines(self, i: int) -> list[LineExplanation]:
@@ -66,13 +107,17 @@ class Explainer:
         out = []
         for line in LINES:
             entitled = int(self.entitled[line][i])
-            if entitled <= 0:
-                continue
-            excluded = bool(self.excluded[line][i]) if line in self.excluded else False
-            paid = int(self.paid[line][i])
-            text = self._base(line, i, entitled) + self._after(line, i, excluded, entitled, paid)
-            out.append(LineExplanation(line, entitled, paid, excluded, text))
+            if entitled > 0:
+                excluded = bool(self.excluded[line][i]) if line in self.excluded else False
+                paid = int(self.paid[line][i])
+                out.append(LineExplanation(line, entitled, paid, excluded, self.text(line, i)))
         return out
+
+    def text(self, line: str, i: int) -> str:
+        """The explanation of one line of one applicant (which must be entitled to it)."""
+        entitled = self.entitled[line][i]
+        excluded = line in self.excluded and bool(self.excluded[line][i])
+        return self._rules[line](i, entitled) + self._after(line, i, excluded, self.paid[line][i])
 
     def ineligibility(self, i: int) -> list[str]:
         reasons = reasons_of(int(self.r.failed[i]))
@@ -82,66 +127,88 @@ class Explainer:
 
     # -- the article's own arithmetic -----------------------------------------------------------------
     def _threshold(self, figure: int, threshold: int, mode: str) -> str:
-        if mode == "inclusive":
-            return f"{yuan(figure)} ≥ {yuan(threshold)}" + ("（含本数）" if self.zh else " (inclusive)")
-        return f"{yuan(figure)} > {yuan(threshold)}" + ("（不含本数）" if self.zh else " (exclusive)")
+        key = ("threshold", threshold, mode)
+        rest = self._constants.get(key)
+        if rest is None:
+            if mode == "inclusive":
+                rest = f" ≥ {yuan(threshold)}" + ("（含本数）" if self.zh else " (inclusive)")
+            else:
+                rest = f" > {yuan(threshold)}" + ("（不含本数）" if self.zh else " (exclusive)")
+            self._constants[key] = rest
+        return yuan(figure) + rest
 
     def _sales_basis(self, i: int) -> tuple[str, int]:
         if self.s.sales_basis == "online":
-            return ("年销售额（网络线上销售额）" if self.zh else "annual sales (online sales)"), self.online[i]
-        return ("年销售额（增值税申报销售总额）" if self.zh else "annual sales (total, per VAT returns)"), self.total_sales[i]
+            return ("年销售额（网络线上销售额）" if self.zh else "annual sales (online sales)"), self.online[
+                i
+            ]
+        return (
+            "年销售额（增值税申报销售总额）" if self.zh else "annual sales (total, per VAT returns)"
+        ), self.total_sales[i]
 
     def _capped(self, base: int, rate: Fraction, cap: int, amount: int, per_parcel: bool = False) -> str:
-        """"base × rate = product, capped at cap: amount" (the product rounded half-up to the unit)."""
-        unit = self.s.unit_fen
-        step = rate.denominator * unit
-        product = (2 * base * rate.numerator + step) // (2 * step) * unit
+        """ "base × rate = product, capped at cap: amount" (the product rounded half-up to the unit)."""
+        numerator, denominator = self._ratio(rate)
+        step = denominator * self._unit
+        product = (2 * base * numerator + step) // (2 * step) * self._unit
         shown_base = _count(base) if per_parcel else yuan(base)
-        shown_rate = yuan(rate.numerator) if per_parcel else format_rate(rate)
+        shown_rate = self._k(numerator) if per_parcel else self._rate(rate)
+        shown_amount = yuan(amount)
+        shown_product = shown_amount if product == amount else yuan(product)
         if self.zh:
-            return f"{shown_base} × {shown_rate} = {yuan(product)}，单户上限 {yuan(cap)}，应享 {yuan(amount)}"
-        return f"{shown_base} × {shown_rate} = {yuan(product)}, capped at {yuan(cap)} per applicant: {yuan(amount)}"
+            return (
+                f"{shown_base} × {shown_rate} = {shown_product}，单户上限 {self._k(cap)}，应享 {shown_amount}"
+            )
+        return f"{shown_base} × {shown_rate} = {shown_product}, capped at {self._k(cap)} per applicant: {shown_amount}"
 
-    def _base(self, line: str, i: int, amount: int) -> str:  # noqa: C901 - one branch per article
-        p, s, zh = self.p, self.s, self.zh
-        if line in ("5.1", "5.2"):
-            sales = self._threshold(self.online[i], p.art5_sales_threshold, s.art5_threshold)
-            if line == "5.1":
-                if zh:
-                    return f"第五条(一)：网络线上销售额 {sales}，奖励 {yuan(amount)}"
-                return f"Art. 5(1): online sales {sales}, reward {yuan(amount)}"
-            capped = self._capped(self.interest[i], p.art5_interest_rate, p.art5_interest_cap, amount)
-            if zh:
-                return f"第五条(二)：网络线上销售额 {sales}；经营性银行贷款利息 {capped}"
-            return f"Art. 5(2): online sales {sales}; interest paid on operating bank loans {capped}"
-        if line == "6":
-            label, sales = self._sales_basis(i)
-            tiers = p.art6_tiers
-            index = max(k for k, tier in enumerate(tiers) if sales >= tier.lower)
-            upper = tiers[index + 1].lower if index + 1 < len(tiers) else None
-            if zh:
-                band = f"{yuan(sales)} ≥ {yuan(tiers[index].lower)}" + (f" 且 < {yuan(upper)}" if upper else "")
-                return f"第六条：销售师市品牌产品，{label} {band}，奖励 {yuan(amount)}"
-            band = f"{yuan(sales)} ≥ {yuan(tiers[index].lower)}" + (f" and < {yuan(upper)}" if upper else "")
-            return f"Art. 6: sells 师市 brand products, {label} {band}, reward {yuan(amount)}"
-        if line == "7":
-            fees = self._threshold(self.fees[i], p.art7_fee_threshold, s.art7_threshold)
-            capped = self._capped(self.fees[i], p.art7_rate, p.art7_cap, amount)
-            if zh:
-                return f"第七条：销售师市产品，线上推广服务费 {fees}；{capped}"
-            return f"Art. 7: sells 师市 products, promotion fees {fees}; {capped}"
-        if line == "8":
-            label, sales = self._sales_basis(i)
-            capped = self._capped(self.rent[i], p.art8_rate, p.art8_cap, amount)
-            reach = f"{yuan(sales)} ≥ {yuan(p.art8_sales_threshold)}"
-            if zh:
-                return f"第八条：{label} {reach}；疆外前置仓租赁费 {capped}"
-            return f"Art. 8: {label} {reach}; rent of a warehouse outside Xinjiang {capped}"
-        if line == "9":
-            return self._demonstrations(i, amount)
+    def _art5_1(self, i: int, amount: int) -> str:
+        sales = self._threshold(self.online[i], self.p.art5_sales_threshold, self.s.art5_threshold)
+        if self.zh:
+            return f"第五条(一)：网络线上销售额 {sales}，奖励 {yuan(amount)}"
+        return f"Art. 5(1): online sales {sales}, reward {yuan(amount)}"
+
+    def _art5_2(self, i: int, amount: int) -> str:
+        p = self.p
+        sales = self._threshold(self.online[i], p.art5_sales_threshold, self.s.art5_threshold)
+        capped = self._capped(self.interest[i], p.art5_interest_rate, p.art5_interest_cap, amount)
+        if self.zh:
+            return f"第五条(二)：网络线上销售额 {sales}；经营性银行贷款利息 {capped}"
+        return f"Art. 5(2): online sales {sales}; interest paid on operating bank loans {capped}"
+
+    def _art6(self, i: int, amount: int) -> str:
+        label, sales = self._sales_basis(i)
+        tiers = self.p.art6_tiers
+        index = max(k for k, tier in enumerate(tiers) if sales >= tier.lower)
+        upper = tiers[index + 1].lower if index + 1 < len(tiers) else None
+        band = f"{yuan(sales)} ≥ {self._k(tiers[index].lower)}"
+        if self.zh:
+            band += f" 且 < {self._k(upper)}" if upper else ""
+            return f"第六条：销售师市品牌产品，{label} {band}，奖励 {yuan(amount)}"
+        band += f" and < {self._k(upper)}" if upper else ""
+        return f"Art. 6: sells 师市 brand products, {label} {band}, reward {yuan(amount)}"
+
+    def _art7(self, i: int, amount: int) -> str:
+        p = self.p
+        fees = self._threshold(self.fees[i], p.art7_fee_threshold, self.s.art7_threshold)
+        capped = self._capped(self.fees[i], p.art7_rate, p.art7_cap, amount)
+        if self.zh:
+            return f"第七条：销售师市产品，线上推广服务费 {fees}；{capped}"
+        return f"Art. 7: sells 师市 products, promotion fees {fees}; {capped}"
+
+    def _art8(self, i: int, amount: int) -> str:
+        p = self.p
+        label, sales = self._sales_basis(i)
+        capped = self._capped(self.rent[i], p.art8_rate, p.art8_cap, amount)
+        reach = f"{yuan(sales)} ≥ {self._k(p.art8_sales_threshold)}"
+        if self.zh:
+            return f"第八条：{label} {reach}；疆外前置仓租赁费 {capped}"
+        return f"Art. 8: {label} {reach}; rent of a warehouse outside Xinjiang {capped}"
+
+    def _art10(self, i: int, amount: int) -> str:
+        p = self.p
         parcels = self.parcels[i]
-        capped = self._capped(parcels, Fraction(p.art10_per_parcel), p.art10_cap, amount, per_parcel=True)
-        if zh:
+        capped = self._capped(parcels, self._per_parcel, p.art10_cap, amount, per_parcel=True)
+        if self.zh:
             return f"第十条：快递 {_count(parcels)} 单 ≥ {_count(p.art10_parcel_threshold)} 单；{capped}"
         return f"Art. 10: {_count(parcels)} parcels ≥ {_count(p.art10_parcel_threshold)}; {capped}"
 
@@ -156,18 +223,22 @@ class Explainer:
             if requested >= AMOUNT_UP_TO_CAP:
                 asked = "未填金额，按上限" if self.zh else "no amount given, the cap"
             else:
-                asked = (f"核定 {yuan(requested)}" if self.zh else f"set at {yuan(requested)}")
+                asked = f"核定 {yuan(requested)}" if self.zh else f"set at {yuan(requested)}"
             granted = min(requested, cap)
             if self.zh:
-                parts.append(f"首次入选{zh_level}直播电商示范案例，{asked}，上限 {yuan(cap)}，计 {yuan(granted)}")
+                parts.append(
+                    f"首次入选{zh_level}直播电商示范案例，{asked}，上限 {yuan(cap)}，计 {yuan(granted)}"
+                )
             else:
-                parts.append(f"first-time {en_level} live-commerce demonstration case, {asked}, cap {yuan(cap)}: {yuan(granted)}")
+                parts.append(
+                    f"first-time {en_level} live-commerce demonstration case, {asked}, cap {yuan(cap)}: {yuan(granted)}"
+                )
         if self.zh:
             return "第九条：" + "；".join(parts) + f"；奖励 {yuan(amount)}"
         return "Art. 9: " + "; ".join(parts) + f"; reward {yuan(amount)}"
 
     # -- Art. 19, budgets, the annual cap --------------------------------------------------------------
-    def _after(self, line: str, i: int, excluded: bool, entitled: int, paid: int) -> str:
+    def _after(self, line: str, i: int, excluded: bool, paid: int) -> str:
         text = self._art19(line, i, excluded)
         if excluded:
             return text
@@ -187,9 +258,15 @@ class Explainer:
         art5 = int(self.entitled["5.1"][i]) + (0 if item_scope else int(self.entitled["5.2"][i]))
         if art5 <= 0 or art6 <= 0:
             return ""
-        art5_label = ("第五条(一)" if item_scope else "第五条") if self.zh else ("Art. 5(1)" if item_scope else "Art. 5")
+        art5_label = (
+            ("第五条(一)" if item_scope else "第五条")
+            if self.zh
+            else ("Art. 5(1)" if item_scope else "Art. 5")
+        )
         if self.zh:
-            compare = f"{art5_label} {yuan(art5)} 与第六条 {yuan(art6)} 不可同时享受，取较高者（相等时取第六条）"
+            compare = (
+                f"{art5_label} {yuan(art5)} 与第六条 {yuan(art6)} 不可同时享受，取较高者（相等时取第六条）"
+            )
             verdict = "：本项不予发放（0.00）" if excluded else "：本项发放"
             return f"；第十九条：{compare}" + verdict
         compare = f"{art5_label} {yuan(art5)} and Art. 6 {yuan(art6)} are not paid together; the higher is (Art. 6 on a tie)"
@@ -214,7 +291,9 @@ class Explainer:
                     rate_en = f"the rate is lowered from {format_rate(statutory)} to {format_rate(category.lowered_rate)}"
                 else:
                     lowered = category.lowered_rate / 100
-                    rate_zh = f"每单补贴由 {yuan(self.p.art10_per_parcel)} 元等比例调整为 {_decimal(lowered)} 元"
+                    rate_zh = (
+                        f"每单补贴由 {yuan(self.p.art10_per_parcel)} 元等比例调整为 {_decimal(lowered)} 元"
+                    )
                     rate_en = f"the subsidy per parcel is lowered from {yuan(self.p.art10_per_parcel)} to {_decimal(lowered)}"
                 budget_part = (
                     f"；第{article}条资金预算 {yuan(category.budget)} 不足（本类应享合计 {yuan(category.entitled)}），{rate_zh}"
@@ -222,7 +301,9 @@ class Explainer:
                     else f"; Art. {line} budget {yuan(category.budget)} is short (category total {yuan(category.entitled)}): {rate_en}"
                 )
             else:
-                factor = format_ratio(Fraction(category.budget // self.s.unit_fen * self.s.unit_fen, category.entitled))
+                factor = format_ratio(
+                    Fraction(category.budget // self.s.unit_fen * self.s.unit_fen, category.entitled)
+                )
                 budget_part = (
                     f"；第{article}条资金预算 {yuan(category.budget)} 不足（本类应享合计 {yuan(category.entitled)}），"
                     f"按系数 {factor} 等比例调整"
@@ -248,7 +329,9 @@ class Explainer:
                 )
             else:
                 factor = format_ratio(category.cap_factor)
-                cap_part = head_zh + f"，按系数 {factor} 等比例调整" if zh else head_en + f"; scaled by {factor}"
+                cap_part = (
+                    head_zh + f"，按系数 {factor} 等比例调整" if zh else head_en + f"; scaled by {factor}"
+                )
         self._suffix_cache[key] = (budget_part, cap_part)
         return budget_part, cap_part
 
@@ -267,5 +350,3 @@ def _article_zh(article: str) -> str:
 def explain_applicant(result: RoundResult, applicant_id: str, lang: str = "zh-hans") -> list[LineExplanation]:
     """One applicant's lines, explained (the web application's entry point)."""
     return Explainer(result, lang).lines(result.facts.position_of(applicant_id))
-
-

@@ -47,9 +47,7 @@ class Interpretation:
         chosen: dict[str, str] = {}
         for name, raw in values.items():
             if name not in OPTIONS:
-                raise InterpretationError(
-                    name, f"unknown switch {name!r}", f"未知的解释开关 {name!r}"
-                )
+                raise InterpretationError(name, f"unknown switch {name!r}", f"未知的解释开关 {name!r}")
             chosen[name] = _normalise(name, raw)
         return cls(**chosen)
 

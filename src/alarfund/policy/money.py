@@ -69,23 +69,17 @@ def parse_fen(value: object) -> int:
         raise MoneyError(f"must not be negative (got {number})", f"不能为负数（{number}）")
     scaled = number * FEN_PER_YUAN
     if scaled != scaled.to_integral_value():
-        raise MoneyError(
-            f"more than 2 decimal places (got {number})", f"小数位数超过 2 位（{number}）"
-        )
+        raise MoneyError(f"more than 2 decimal places (got {number})", f"小数位数超过 2 位（{number}）")
     fen = int(scaled)
     if fen > MAX_AMOUNT_FEN:
-        raise MoneyError(
-            f"above the maximum of 10^12 yuan (got {number})", f"超过上限 10^12 元（{number}）"
-        )
+        raise MoneyError(f"above the maximum of 10^12 yuan (got {number})", f"超过上限 10^12 元（{number}）")
     return fen
 
 
 def parse_count(value: object) -> int:
     """A non-negative whole count (e.g. parcels): a JSON integer, not a string or a decimal."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise MoneyError(
-            f"must be a whole number (got {value!r})", f"必须是非负整数（{value!r}）"
-        )
+        raise MoneyError(f"must be a whole number (got {value!r})", f"必须是非负整数（{value!r}）")
     if value < 0:
         raise MoneyError(f"must not be negative (got {value})", f"不能为负数（{value}）")
     if value > MAX_AMOUNT_FEN // FEN_PER_YUAN:
@@ -113,16 +107,17 @@ def floor_to_unit(fen: int, unit: int) -> int:
 
 def format_fen(fen: int) -> str:
     """1234567 -> '12345.67' (the round file's form)."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // FEN_PER_YUAN}.{fen % FEN_PER_YUAN:02d}"
+    if fen < 0:
+        return "-" + format_fen(-fen)
+    return "%d.%02d" % divmod(fen, FEN_PER_YUAN)  # noqa: UP031 - the fastest form, on a hot path
 
 
 def format_fen_grouped(fen: int) -> str:
     """1234567 -> '12,345.67' (the explanations' form)."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // FEN_PER_YUAN:,}.{fen % FEN_PER_YUAN:02d}"
+    if fen < 0:
+        return "-" + format_fen_grouped(-fen)
+    yuan, fen = divmod(fen, FEN_PER_YUAN)
+    return f"{yuan:,}.{fen:02d}"
 
 
 def fen_to_decimal(fen: int) -> Decimal:

@@ -11,6 +11,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+
 from alarfund.policy.eligibility import REASONS
 from alarfund.policy.engine import RoundResult
 from alarfund.policy.entitlements import LINES
@@ -18,6 +20,7 @@ from alarfund.policy.explain import Explainer
 from alarfund.policy.money import format_fen, format_ratio
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_string = json.encoder.encode_basestring  # the C string escaper
 
 
 def categories_dict(result: RoundResult) -> dict[str, dict[str, str]]:
@@ -80,6 +83,26 @@ def applicant_dicts(result: RoundResult, lang: str = "zh-hans") -> Iterator[dict
         }
 
 
+def _line_json_columns(result: RoundResult, lang: str) -> list[list[str | None]]:
+    """Per line id, each applicant's line as JSON text (None where not entitled), built line by line."""
+    explainer = Explainer(result, lang, bulk=True)
+    n = len(result.facts.applicants)
+    columns: list[list[str | None]] = []
+    for line in LINES:
+        column: list[str | None] = [None] * n
+        entitled = explainer.entitled[line]
+        paid = explainer.paid[line]
+        excluded = explainer.excluded.get(line)
+        for i in np.flatnonzero(result.entitled[line] > 0).tolist():
+            flag = "true" if excluded is not None and excluded[i] else "false"
+            column[i] = (
+                f'{{"article":"{line}","entitled":"{format_fen(entitled[i])}","paid":"{format_fen(paid[i])}",'
+                f'"excluded":{flag},"explanation":{_string(explainer.text(line, i))}}}'
+            )
+        columns.append(column)
+    return columns
+
+
 def plan_dict(result: RoundResult, lang: str = "zh-hans") -> dict[str, Any]:
     document = _head(result)
     document["applicants"] = list(applicant_dicts(result, lang))
@@ -87,11 +110,32 @@ def plan_dict(result: RoundResult, lang: str = "zh-hans") -> dict[str, Any]:
 
 
 def plan_json_chunks(result: RoundResult, lang: str = "zh-hans") -> Iterator[str]:
-    """The plan as JSON text, piece by piece; joined, it equals `json.dumps(plan_dict(...))` compactly."""
+    """The plan as JSON text, piece by piece.
+
+    Joined, it is exactly `json.dumps(plan_dict(...), ensure_ascii=False, separators=(",", ":"))` plus a
+    newline (a test holds it to that); applicants are written from string pieces because a per-object
+    `json.dumps` call costs more than the rest of the round.
+    """
     head = _dumps(_head(result))
     yield head[:-1] + ',"applicants":['
-    first = True
-    for applicant in applicant_dicts(result, lang):
-        yield ("" if first else ",") + _dumps(applicant)
-        first = False
+    ids = result.facts.applicants.ids
+    failed = result.failed.tolist()
+    totals = result.totals.tolist()
+    line_json = _line_json_columns(result, lang)
+    separator = ""
+    for i, applicant_id in enumerate(ids):
+        bits = failed[i]
+        if bits:
+            codes = ",".join(f'"{r.code}"' for position, r in enumerate(REASONS) if bits >> position & 1)
+            yield (
+                f'{separator}{{"id":{_string(applicant_id)},"eligible":false,"reasons":[{codes}],'
+                f'"total":"0.00","lines":[]}}'
+            )
+        else:
+            lines = ",".join([text for column in line_json if (text := column[i]) is not None])
+            yield (
+                f'{separator}{{"id":{_string(applicant_id)},"eligible":true,"reasons":[],'
+                f'"total":"{format_fen(totals[i])}","lines":[{lines}]}}'
+            )
+        separator = ","
     yield "]}\n"

@@ -23,7 +23,9 @@ from alarfund.policy.facts import (
     LEVEL_ALIASES,
     NO_SELECTION,
     ApplicantTable,
+    BoolArray,
     Commitment,
+    IntArray,
     RoundFacts,
 )
 from alarfund.policy.interpretations import Interpretation, InterpretationError
@@ -63,6 +65,7 @@ APPLICANT_FIELDS = frozenset(
     }
 )
 MONEY_FIELDS = ("online_sales", "loan_interest_paid", "promotion_fees", "inland_warehouse_rent")
+_MONEY, _FLAG, _COUNT = "money", "flag", "count"
 #: (field, default): flags that must be JSON booleans.
 FLAG_FIELDS = (
     ("local_brand_seller", False),
@@ -74,6 +77,11 @@ FLAG_FIELDS = (
     ("major_incident", False),
     ("four_above_reward", False),
 )
+_FIELD_KINDS = {
+    **{field: _MONEY for field in (*MONEY_FIELDS, "total_sales")},
+    **{field: _FLAG for field, _default in FLAG_FIELDS},
+    "parcels": _COUNT,
+}
 DEMONSTRATION_FIELDS = frozenset({"level", "first_time", "amount"})
 COMMITMENT_FIELDS = frozenset({"article", "label", "amount"})
 COMMITMENT_ARTICLES = ("11", "12", "13", "22")
@@ -84,9 +92,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 class RoundFileError(ValueError):
     """Bad input: which applicant, which field, what is wrong — in English and Chinese."""
 
-    def __init__(
-        self, en: str, zh: str, *, applicant: str | None = None, field: str | None = None
-    ) -> None:
+    def __init__(self, en: str, zh: str, *, applicant: str | None = None, field: str | None = None) -> None:
         super().__init__(en)
         self.en = en
         self.zh = zh
@@ -161,7 +167,9 @@ def load_json(text: str | bytes) -> Any:
         raise RoundFileError("JSON nested too deeply", "JSON 嵌套层级过深") from None
 
 
-def parse_round(data: object, parameters_file: Any = DEFAULT_PARAMETERS_FILE) -> tuple[RoundFacts, Parameters]:
+def parse_round(
+    data: object, parameters_file: Any = DEFAULT_PARAMETERS_FILE
+) -> tuple[RoundFacts, Parameters]:
     """Validate a round document (the parsed JSON) and return its facts and the parameters in force."""
     if not isinstance(data, dict):
         raise RoundFileError("the round file must be a JSON object", "轮次文件必须是 JSON 对象")
@@ -174,7 +182,9 @@ def parse_round(data: object, parameters_file: Any = DEFAULT_PARAMETERS_FILE) ->
         raise _fail("applicants", "is required", "必填")
     sales_year = data["sales_year"]
     if isinstance(sales_year, bool) or not isinstance(sales_year, int):
-        raise _fail("sales_year", f"must be a whole year, got {sales_year!r}", f"必须是整数年份：{sales_year!r}")
+        raise _fail(
+            "sales_year", f"must be a whole year, got {sales_year!r}", f"必须是整数年份：{sales_year!r}"
+        )
     try:
         if not 1 <= sales_year <= 9998:
             raise OutsidePolicyPeriod(sales_year, "2025–2027")
@@ -191,14 +201,20 @@ def parse_round(data: object, parameters_file: Any = DEFAULT_PARAMETERS_FILE) ->
     as_of = _date(data["as_of"], "as_of") if data.get("as_of") is not None else params.default_as_of
 
     try:
-        interpretation = Interpretation.from_mapping(_mapping(data.get("interpretation", {}), "interpretation"))
+        interpretation = Interpretation.from_mapping(
+            _mapping(data.get("interpretation", {}), "interpretation")
+        )
     except InterpretationError as exc:
         raise _fail(f"interpretation.{exc.switch}", exc.en, exc.zh) from None
 
     budgets = _mapping(data.get("budgets", {}), "budgets")
     for key in budgets:
         if key not in BUDGET_KEYS:
-            raise _fail(f"budgets.{key}", "unknown budget (allowed: total, 7, 8, 10)", "未知预算项（可选：total、7、8、10）")
+            raise _fail(
+                f"budgets.{key}",
+                "unknown budget (allowed: total, 7, 8, 10)",
+                "未知预算项（可选：total、7、8、10）",
+            )
     annual_budget = _money(budgets["total"], "budgets.total") if "total" in budgets else params.annual_cap
     category_budgets = {
         line: _money(budgets[line], f"budgets.{line}") if line in budgets else params.category_budget(line)
@@ -279,27 +295,37 @@ def _parse_applicants(raw: object) -> ApplicantTable:
     ids: list[str] = []
     names: list[str] = []
     seen: set[str] = set()
-    entity = np.zeros(n, dtype=np.int8)
-    money = {name: np.zeros(n, dtype=np.int64) for name in (*MONEY_FIELDS, "total_sales", "parcels")}
-    demo_national = np.full(n, NO_SELECTION, dtype=np.int64)
-    demo_provincial = np.full(n, NO_SELECTION, dtype=np.int64)
-    flags = {name: np.full(n, default, dtype=np.bool_) for name, default in FLAG_FIELDS}
-    banned_until = np.zeros(n, dtype=np.int64)
+    entity: list[int] = []
+    money: dict[str, list[int]] = {name: [0] * n for name in (*MONEY_FIELDS, "total_sales", "parcels")}
+    demo_national: list[int] = []
+    demo_provincial: list[int] = []
+    flags: dict[str, list[bool]] = {name: [default] * n for name, default in FLAG_FIELDS}
+    banned_until: list[int] = []
     entity_codes = {name: code for code, name in enumerate(ENTITY_TYPES)}
+    allowed = APPLICANT_FIELDS
 
     for index, item in enumerate(raw):
         position = index + 1
         if not isinstance(item, dict):
-            raise _fail("applicants", f"entry no. {position} must be a JSON object", f"第 {position} 个申请人必须是 JSON 对象")
+            raise _fail(
+                "applicants",
+                f"entry no. {position} must be a JSON object",
+                f"第 {position} 个申请人必须是 JSON 对象",
+            )
         applicant_id = item.get("id")
         if not isinstance(applicant_id, str) or not applicant_id.strip():
-            raise _fail("id", f"is required and must be a non-empty string (got {applicant_id!r})",
-                        f"必填且必须是非空字符串（{applicant_id!r}）", None, position)
+            raise _fail(
+                "id",
+                f"is required and must be a non-empty string (got {applicant_id!r})",
+                f"必填且必须是非空字符串（{applicant_id!r}）",
+                None,
+                position,
+            )
         if applicant_id in seen:
             raise _fail("id", "duplicate id", "申请人编号重复", applicant_id, position)
         seen.add(applicant_id)
-        if not APPLICANT_FIELDS.issuperset(item):
-            unknown = sorted(set(item) - APPLICANT_FIELDS)[0]
+        if not allowed.issuperset(item):
+            unknown = sorted(set(item) - allowed)[0]
             raise _fail(unknown, "unknown field", "未知字段", applicant_id, position)
         ids.append(applicant_id)
 
@@ -311,61 +337,77 @@ def _parse_applicants(raw: object) -> ApplicantTable:
         kind = item.get("entity_type", "enterprise")
         code = entity_codes.get(kind) if isinstance(kind, str) else None
         if code is None:
-            raise _fail("entity_type", f"unknown entity type {kind!r} (allowed: {', '.join(ENTITY_TYPES)})",
-                        f"未知的主体类型 {kind!r}（可选：{'、'.join(ENTITY_TYPES)}）", applicant_id, position)
-        entity[index] = code
+            raise _fail(
+                "entity_type",
+                f"unknown entity type {kind!r} (allowed: {', '.join(ENTITY_TYPES)})",
+                f"未知的主体类型 {kind!r}（可选：{'、'.join(ENTITY_TYPES)}）",
+                applicant_id,
+                position,
+            )
+        entity.append(code)
 
-        for field in MONEY_FIELDS:
-            if field in item:
-                money[field][index] = _money(item[field], field, applicant_id, position)
-        if "total_sales" in item:
-            money["total_sales"][index] = _money(item["total_sales"], "total_sales", applicant_id, position)
-        else:
-            money["total_sales"][index] = money["online_sales"][index]
-        if "parcels" in item:
-            try:
-                money["parcels"][index] = parse_count(item["parcels"])
-            except MoneyError as exc:
-                raise _fail("parcels", exc.en, exc.zh, applicant_id, position) from None
-
-        for field, _default in FLAG_FIELDS:
-            if field in item:
-                value = item[field]
-                if not isinstance(value, bool):
-                    raise _fail(field, f"must be true or false (got {value!r})", f"必须是 true 或 false（{value!r}）",
-                                applicant_id, position)
+        # Only the fields present are read: most applicants claim few lines.
+        for field, value in item.items():
+            kind = _FIELD_KINDS.get(field)
+            if kind is _MONEY:
+                money[field][index] = _money(value, field, applicant_id, position)
+            elif kind is _FLAG:
+                if value is not True and value is not False:
+                    raise _fail(
+                        field,
+                        f"must be true or false (got {value!r})",
+                        f"必须是 true 或 false（{value!r}）",
+                        applicant_id,
+                        position,
+                    )
                 flags[field][index] = value
+            elif kind is _COUNT:
+                try:
+                    money[field][index] = parse_count(value)
+                except MoneyError as exc:
+                    raise _fail(field, exc.en, exc.zh, applicant_id, position) from None
+        if "total_sales" not in item:
+            money["total_sales"][index] = money["online_sales"][index]
 
         banned = item.get("banned_until")
-        if banned is not None:
-            banned_until[index] = _date(banned, "banned_until", applicant_id, position).toordinal()
+        banned_until.append(
+            0 if banned is None else _date(banned, "banned_until", applicant_id, position).toordinal()
+        )
 
         if "demonstrations" in item:
             national, provincial = _parse_demonstrations(item["demonstrations"], applicant_id, position)
-            demo_national[index] = national
-            demo_provincial[index] = provincial
+        else:
+            national = provincial = NO_SELECTION
+        demo_national.append(national)
+        demo_provincial.append(provincial)
+
+    def ints(values: list[int]) -> IntArray:
+        return np.array(values, dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
+
+    def bools(values: list[bool]) -> BoolArray:
+        return np.array(values, dtype=np.bool_) if n else np.zeros(0, dtype=np.bool_)
 
     return ApplicantTable(
         ids=ids,
         names=names,
-        entity_type=entity,
-        online_sales=money["online_sales"],
-        total_sales=money["total_sales"],
-        loan_interest_paid=money["loan_interest_paid"],
-        promotion_fees=money["promotion_fees"],
-        inland_warehouse_rent=money["inland_warehouse_rent"],
-        parcels=money["parcels"],
-        demo_national=demo_national,
-        demo_provincial=demo_provincial,
-        local_brand_seller=flags["local_brand_seller"],
-        local_product_seller=flags["local_product_seller"],
-        registered_in_jurisdiction=flags["registered_in_jurisdiction"],
-        credit_or_tax_violation_3y=flags["credit_or_tax_violation_3y"],
-        false_material_3y=flags["false_material_3y"],
-        statistics_reported=flags["statistics_reported"],
-        major_incident=flags["major_incident"],
-        four_above_reward=flags["four_above_reward"],
-        banned_until=banned_until,
+        entity_type=np.array(entity, dtype=np.int8),
+        online_sales=ints(money["online_sales"]),
+        total_sales=ints(money["total_sales"]),
+        loan_interest_paid=ints(money["loan_interest_paid"]),
+        promotion_fees=ints(money["promotion_fees"]),
+        inland_warehouse_rent=ints(money["inland_warehouse_rent"]),
+        parcels=ints(money["parcels"]),
+        demo_national=ints(demo_national),
+        demo_provincial=ints(demo_provincial),
+        local_brand_seller=bools(flags["local_brand_seller"]),
+        local_product_seller=bools(flags["local_product_seller"]),
+        registered_in_jurisdiction=bools(flags["registered_in_jurisdiction"]),
+        credit_or_tax_violation_3y=bools(flags["credit_or_tax_violation_3y"]),
+        false_material_3y=bools(flags["false_material_3y"]),
+        statistics_reported=bools(flags["statistics_reported"]),
+        major_incident=bools(flags["major_incident"]),
+        four_above_reward=bools(flags["four_above_reward"]),
+        banned_until=ints(banned_until),
     )
 
 
@@ -384,12 +426,22 @@ def _parse_demonstrations(raw: object, applicant_id: str, position: int) -> tupl
         level = entry.get("level")
         level = LEVEL_ALIASES.get(level, level) if isinstance(level, str) else level
         if level not in DEMONSTRATION_LEVELS:
-            raise _fail(f"{field}.level", f"unknown level {entry.get('level')!r} (allowed: national, provincial)",
-                        f"未知的示范级别 {entry.get('level')!r}（可选：national、provincial）", applicant_id, position)
+            raise _fail(
+                f"{field}.level",
+                f"unknown level {entry.get('level')!r} (allowed: national, provincial)",
+                f"未知的示范级别 {entry.get('level')!r}（可选：national、provincial）",
+                applicant_id,
+                position,
+            )
         first_time = entry.get("first_time", True)
         if not isinstance(first_time, bool):
-            raise _fail(f"{field}.first_time", f"must be true or false (got {first_time!r})",
-                        f"必须是 true 或 false（{first_time!r}）", applicant_id, position)
+            raise _fail(
+                f"{field}.first_time",
+                f"must be true or false (got {first_time!r})",
+                f"必须是 true 或 false（{first_time!r}）",
+                applicant_id,
+                position,
+            )
         if "amount" not in entry:
             amount = AMOUNT_UP_TO_CAP
         else:
