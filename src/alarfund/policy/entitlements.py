@@ -12,6 +12,7 @@ import numpy as np
 
 from alarfund.policy.facts import ApplicantTable, BoolArray, IntArray, RoundFacts
 from alarfund.policy.interpretations import Interpretation
+from alarfund.policy.money import round_half_up
 from alarfund.policy.parameters import Parameters
 
 #: The lines of an applicant's award, in the order used for output and for tie-breaking.
@@ -47,7 +48,7 @@ def breaks_one_million(a: ApplicantTable, p: Parameters, s: Interpretation) -> B
 
 def art5_1_sales_reward(a: ApplicantTable, p: Parameters, s: Interpretation) -> IntArray:
     """Art. 5(一) 销售额奖励: online sales above 1,000,000 earn a fixed 50,000."""
-    reward = round_to_unit(np.int64(p.art5_sales_reward), s.unit_fen)  # type: ignore[arg-type]
+    reward = round_half_up(p.art5_sales_reward, 1, s.unit_fen)
     return np.where(breaks_one_million(a, p, s), reward, 0).astype(np.int64)
 
 
@@ -64,7 +65,7 @@ def art6_tier(a: ApplicantTable, p: Parameters, s: Interpretation) -> IntArray:
     sales = sales_for_scale(a, s)
     reward = np.zeros(len(a), dtype=np.int64)
     for tier in p.art6_tiers:  # ascending: a higher tier overrides a lower one
-        reward = np.where(sales >= tier.lower, round_to_unit(np.int64(tier.reward), s.unit_fen)  # type: ignore[arg-type], reward)
+        reward = np.where(sales >= tier.lower, round_half_up(tier.reward, 1, s.unit_fen), reward)
     return np.where(a.local_brand_seller, reward, 0).astype(np.int64)
 
 
