@@ -122,7 +122,7 @@ class Explainer:
     def ineligibility(self, i: int) -> list[str]:
         reasons = reasons_of(int(self.r.failed[i]))
         if self.zh:
-            return [f"{r.code}（第{_article_zh(r.article)}条）：{r.zh}" for r in reasons]
+            return [f"{r.code}（{_article_zh(r.article)}）：{r.zh}" for r in reasons]
         return [f"{r.code} (Art. {r.article}): {r.en}" for r in reasons]
 
     # -- the article's own arithmetic -----------------------------------------------------------------
@@ -344,7 +344,7 @@ def _decimal(value: Fraction, digits: int = 6) -> str:
 
 def _article_zh(article: str) -> str:
     head, _, tail = article.partition("(")
-    return _ZH_NUMERALS.get(head, head) + (f"({tail}" if tail else "")
+    return f"第{_ZH_NUMERALS.get(head, head)}条" + (f"({tail}" if tail else "")
 
 
 def explain_applicant(result: RoundResult, applicant_id: str, lang: str = "zh-hans") -> list[LineExplanation]:

@@ -149,18 +149,13 @@ def _mapping(value: object, field: str) -> Mapping[str, Any]:
 
 
 def load_json(text: str | bytes) -> Any:
-    """Parse JSON keeping every number exact (Decimal) and refusing NaN/Infinity literals."""
+    """Parse JSON keeping every number exact (Decimal).
 
-    def constant(name: str) -> Any:
-        raise RoundFileError(
-            f"{name} is not a valid amount (NaN and Infinity are refused)",
-            f"{name} 不是有效金额（不接受 NaN 和 Infinity）",
-        )
-
+    Bare NaN/Infinity literals become non-finite Decimals, so that the field that holds one is refused
+    with its applicant and field named (as a string "NaN" would be).
+    """
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=constant)
-    except RoundFileError:
-        raise
+        return json.loads(text, parse_float=Decimal, parse_constant=Decimal)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise RoundFileError(f"not valid JSON: {exc}", f"不是有效的 JSON：{exc}") from None
     except RecursionError:

@@ -1,0 +1,97 @@
+"""Explanations (both languages, one applicant alone), the JSON writer and the plan spreadsheet."""
+
+import json
+from decimal import Decimal
+
+import openpyxl
+
+from alarfund.policy.engine import compute_round
+from alarfund.policy.explain import Explainer, explain_applicant
+from alarfund.policy.report import plan_dict, plan_json_chunks
+from alarfund.policy.roundfile import parse_round
+from alarfund.policy.spreadsheet import write_plan_xlsx
+
+
+def round_doc(**overrides):
+    applicants = [
+        {
+            "id": "A001",
+            "name": '=HYPERLINK("http://evil")',
+            "online_sales": "1200000",
+            "loan_interest_paid": "30000.05",
+            "local_product_seller": True,
+            "promotion_fees": "80000",
+            "parcels": 160000,
+        },
+        {
+            "id": "A002",
+            "name": "甲",
+            "online_sales": "12000000",
+            "local_brand_seller": True,
+            "parcels": 160000,
+        },
+        {"id": "A003", "name": "乙", "entity_type": "branch", "major_incident": True},
+    ] + [{"id": f"B{i:03d}", "parcels": 160000} for i in range(20)]
+    doc = {"sales_year": 2025, "applicants": applicants}
+    doc.update(overrides)
+    return doc
+
+
+def computed(doc):
+    facts, params = parse_round(doc)
+    return compute_round(facts, params)
+
+
+def test_streamed_json_equals_the_document():
+    result = computed(round_doc())
+    streamed = "".join(plan_json_chunks(result))
+    assert streamed == json.dumps(plan_dict(result), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def test_explanations_in_both_languages_cite_articles_and_arithmetic():
+    result = computed(round_doc())
+    zh = {line.article: line.text for line in explain_applicant(result, "A001")}
+    en = {line.article: line.text for line in explain_applicant(result, "A001", lang="en")}
+    assert zh.keys() == en.keys() == {"5.1", "5.2", "7", "10"}
+    assert zh["5.2"].startswith("第五条(二)") and "30,000.05 × 30% = 9,000.02" in zh["5.2"]
+    assert en["5.2"].startswith("Art. 5(2)") and "30,000.05 × 30% = 9,000.02" in en["5.2"]
+    assert "1,000,000.00（不含本数）" in zh["5.1"] and "(exclusive)" in en["5.1"]
+    # the express budget binds: the explanation names the budget, the total and the factor
+    assert "1,600,000.00" in zh["10"] and "按系数" in zh["10"] and "实发" in zh["10"]
+    assert "scaled by" in en["10"] and "paid" in en["10"]
+    art19 = {line.article: line for line in explain_applicant(result, "A002")}
+    assert "第十九条" in art19["6"].text
+
+
+def test_one_applicant_alone_matches_the_bulk_explanations():
+    result = computed(round_doc())
+    bulk = Explainer(result, bulk=True)
+    single = Explainer(result)
+    for i in range(len(result.facts.applicants)):
+        assert bulk.lines(i) == single.lines(i)
+
+
+def test_ineligibility_is_explained():
+    result = computed(round_doc())
+    explainer = Explainer(result)
+    reasons = explainer.ineligibility(2)
+    assert reasons[0].startswith("NOT_LEGAL_PERSON（第十四条(一)）")
+    assert any(r.startswith("MAJOR_INCIDENT（第二十一条）") for r in reasons)
+    assert Explainer(result, "en").ineligibility(2)[0].startswith("NOT_LEGAL_PERSON (Art. 14(一))")
+
+
+def test_plan_spreadsheet_reads_back_with_the_right_totals(tmp_path):
+    result = computed(round_doc())
+    path = tmp_path / "plan.xlsx"
+    write_plan_xlsx(result, path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["汇总", "承诺事项", "申请人", "奖励明细"]
+    summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True) if row and row[0]}
+    assert Decimal(str(summary["企业奖励合计"])) == Decimal(plan_dict(result)["total"])
+    applicants = list(book["申请人"].iter_rows(min_row=2, values_only=True))
+    assert sum(Decimal(str(row[4])) for row in applicants) == Decimal(plan_dict(result)["total"])
+    # the hostile name is text, never a formula
+    names = [row[1] for row in applicants]
+    assert names[0] == '\'=HYPERLINK("http://evil")'
+    lines = list(book["奖励明细"].iter_rows(min_row=2, values_only=True))
+    assert {row[2] for row in lines if row[0] == "A001"} == {"5.1", "5.2", "7", "10"}
