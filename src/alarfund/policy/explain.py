@@ -1,14 +1,15 @@
 """The arithmetic behind every amount, in words a reviewer could read aloud (zh-Hans and English).
 
-`Explainer(result).lines(i)` explains one applicant from the round's result without touching the others;
-in bulk mode the columns are read once as Python lists, for the command line's million-line output.
+`Explainer(result).lines(i)` explains one applicant from the round's result without touching the others.
+For bulk output, `Explainer(result, rows=range(a, b))` reads that block of columns once as Python lists
+(much faster to index than numpy scalars) while keeping memory bounded for a million-applicant round.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from alarfund.policy.eligibility import reasons_of
 from alarfund.policy.engine import RoundResult
@@ -46,7 +47,7 @@ def _count(n: int) -> str:
 
 
 class Explainer:
-    def __init__(self, result: RoundResult, lang: str = "zh-hans", bulk: bool = False) -> None:
+    def __init__(self, result: RoundResult, lang: str = "zh-hans", rows: range | None = None) -> None:
         if lang not in LANGUAGES:
             raise ValueError(f"unknown language {lang!r}")
         self.r = result
@@ -54,7 +55,17 @@ class Explainer:
         self.p = result.params
         self.s = result.facts.interpretation
         a = result.facts.applicants
-        convert = (lambda column: column.tolist()) if bulk else (lambda column: column)
+        if rows is None:
+            self._offset = 0
+
+            def convert(column: Any) -> Any:
+                return column
+        else:
+            self._offset = rows.start
+
+            def convert(column: Any) -> Any:
+                return column[rows.start : rows.stop].tolist()
+
         self.online = convert(a.online_sales)
         self.total_sales = convert(a.total_sales)
         self.interest = convert(a.loan_interest_paid)
@@ -65,7 +76,6 @@ class Explainer:
         self.provincial = convert(a.demo_provincial)
         self.entitled = {line: convert(v) for line, v in result.entitled.items()}
         self.excluded = {line: convert(v) for line, v in result.excluded.items()}
-        self.after_budget = {line: convert(v) for line, v in result.after_budget.items()}
         self.paid = {line: convert(v) for line, v in result.paid.items()}
         self._suffix_cache: dict[str, tuple[str, str]] = {}
         self._constants: dict[object, str] = {}
@@ -103,18 +113,22 @@ class Explainer:
 
     # -- public ---------------------------------------------------------------------------------------
     def lines(self, i: int) -> list[LineExplanation]:
-        """Every line the applicant is entitled to (entitled > 0), Art. 19 exclusions included."""
+        """Every line applicant `i` is entitled to (entitled > 0), Art. 19 exclusions included."""
+        i -= self._offset
         out = []
         for line in LINES:
             entitled = int(self.entitled[line][i])
             if entitled > 0:
                 excluded = bool(self.excluded[line][i]) if line in self.excluded else False
                 paid = int(self.paid[line][i])
-                out.append(LineExplanation(line, entitled, paid, excluded, self.text(line, i)))
+                out.append(LineExplanation(line, entitled, paid, excluded, self._text(line, i)))
         return out
 
     def text(self, line: str, i: int) -> str:
-        """The explanation of one line of one applicant (which must be entitled to it)."""
+        """The explanation of one line of applicant `i` (which must be entitled to it)."""
+        return self._text(line, i - self._offset)
+
+    def _text(self, line: str, i: int) -> str:
         entitled = self.entitled[line][i]
         excluded = line in self.excluded and bool(self.excluded[line][i])
         return self._rules[line](i, entitled) + self._after(line, i, excluded, self.paid[line][i])

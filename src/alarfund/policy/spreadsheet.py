@@ -155,7 +155,7 @@ def write_plan_xlsx(result: RoundResult, path: Path, lang: str = "zh-hans") -> N
             ]
         )
 
-    explainer = Explainer(result, lang, bulk=True)
+    explainer = Explainer(result, lang)
     sheet = book.create_sheet(h["lines"])
     keys = ("id", "name", "article", "line_entitled", "line_paid", "excluded", "explanation")
     sheet.append([text(h[key], strong=True) for key in keys])
