@@ -88,3 +88,9 @@ def test_formats():
     assert format_rate(Fraction(1, 3)) == "33.3333%"
     assert format_ratio(Fraction(16, 21)) == "0.761905"
     assert format_ratio(Fraction(1, 1)) == "1.000000"
+
+
+@pytest.mark.parametrize("value", ["１２３", " 5", "5 ", "\t5", "٣"])
+def test_non_ascii_digits_and_padding_are_refused(value):
+    with pytest.raises(MoneyError):
+        parse_fen(value)

@@ -14,8 +14,9 @@ FEN_PER_YUAN = 100
 #: Inputs above 10^12 yuan are refused (policy-rules §1): no real figure is that large.
 MAX_AMOUNT_FEN = 10**12 * FEN_PER_YUAN
 
-_SIMPLE_AMOUNT = re.compile(r"(\d{1,15})(?:\.(\d{1,2}))?")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# ASCII digits only: full-width digits or padding are refused, not silently read.
+_SIMPLE_AMOUNT = re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,2}))?")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 class MoneyError(ValueError):
@@ -36,7 +37,7 @@ def to_decimal(value: object) -> Decimal:
     elif isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, str):
-        text = value.strip()
+        text = value
         if not _PLAIN_NUMBER.fullmatch(text):
             raise MoneyError(f"not a number: {value!r}", f"不是数字：{value!r}")
         try:
@@ -51,19 +52,25 @@ def to_decimal(value: object) -> Decimal:
     return number
 
 
+def simple_fen(value: str) -> int | None:
+    """The fast path for the common "1234.5" form: fen, or None when the general path must decide."""
+    simple = _SIMPLE_AMOUNT.fullmatch(value)
+    if simple is None:
+        return None
+    whole, decimals = simple.groups()
+    fen = int(whole) * FEN_PER_YUAN + (int(decimals) * (10 if len(decimals) == 1 else 1) if decimals else 0)
+    return fen if fen <= MAX_AMOUNT_FEN else None
+
+
 def parse_fen(value: object) -> int:
     """Validate a money figure and return it in integer fen.
 
     Refused: negative amounts, non-numbers, NaN/Infinity, more than 2 decimals, more than 10^12 yuan.
     """
     if type(value) is str:
-        # Fast path for the common "1234.5" form; everything else takes the general path below.
-        simple = _SIMPLE_AMOUNT.fullmatch(value)
-        if simple is not None:
-            whole, decimals = simple.groups()
-            fen = int(whole) * FEN_PER_YUAN + (int(decimals.ljust(2, "0")) if decimals else 0)
-            if fen <= MAX_AMOUNT_FEN:
-                return fen
+        fen = simple_fen(value)
+        if fen is not None:
+            return fen
     number = to_decimal(value)
     if number < 0:
         raise MoneyError(f"must not be negative (got {number})", f"不能为负数（{number}）")

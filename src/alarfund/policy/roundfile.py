@@ -29,7 +29,7 @@ from alarfund.policy.facts import (
     RoundFacts,
 )
 from alarfund.policy.interpretations import Interpretation, InterpretationError
-from alarfund.policy.money import MoneyError, format_fen_grouped, parse_count, parse_fen
+from alarfund.policy.money import MoneyError, format_fen_grouped, parse_count, parse_fen, simple_fen
 from alarfund.policy.parameters import (
     DEFAULT_PARAMETERS_FILE,
     OutsidePolicyPeriod,
@@ -345,7 +345,8 @@ def _parse_applicants(raw: object) -> ApplicantTable:
         for field, value in item.items():
             kind = _FIELD_KINDS.get(field)
             if kind is _MONEY:
-                money[field][index] = _money(value, field, applicant_id, position)
+                fen = simple_fen(value) if type(value) is str else None  # inline fast path (hot loop)
+                money[field][index] = fen if fen is not None else _money(value, field, applicant_id, position)
             elif kind is _FLAG:
                 if value is not True and value is not False:
                     raise _fail(
