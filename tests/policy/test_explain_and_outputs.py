@@ -106,3 +106,12 @@ def test_streamed_json_is_the_same_across_block_boundaries(monkeypatch):
     monkeypatch.setattr(report, "BLOCK", 7)
     assert "".join(plan_json_chunks(result)) == whole
     assert json.dumps(plan_dict(result), ensure_ascii=False, separators=(",", ":")) + "\n" == whole
+
+
+def test_parallel_rendering_gives_the_same_bytes(monkeypatch):
+    from alarfund.policy import report
+
+    result = computed(round_doc())
+    whole = "".join(plan_json_chunks(result))
+    monkeypatch.setattr(report, "BLOCK", 4)
+    assert "".join(plan_json_chunks(result, workers=2)) == whole

@@ -16,6 +16,7 @@ from alarfund.policy.report import plan_json_chunks
 from alarfund.policy.roundfile import RoundFileError, load_json, parse_round
 
 _BATCH = 1 << 20  # write standard output in ~1 MB pieces
+PARALLEL_FROM = 200_000  # applicants
 
 
 def run_compute(round_file: str, *, output: str | None = None, lang: str = "zh-hans") -> int:
@@ -41,7 +42,7 @@ def run_compute(round_file: str, *, output: str | None = None, lang: str = "zh-h
                     f"cannot write {output}: {exc.strerror or exc}",
                     f"无法写入 {output}：{exc.strerror or exc}",
                 ) from None
-        _write_stdout(plan_json_chunks(result, lang))
+        _write_stdout(plan_json_chunks(result, lang, workers=_workers(len(facts.applicants))))
     except RoundFileError as exc:
         print(exc.one_line(), file=sys.stderr)
         return 2
@@ -54,6 +55,13 @@ def run_compute(round_file: str, *, output: str | None = None, lang: str = "zh-h
         print(f"内部错误 | internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _workers(applicants: int) -> int:
+    """Large rounds render their explanations on every core; a real year needs no second process."""
+    if applicants < PARALLEL_FROM:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
 
 
 def _read(round_file: str) -> bytes:

@@ -46,6 +46,13 @@ def _count(n: int) -> str:
     return f"{n:,}"
 
 
+class _RateSpec(NamedTuple):
+    numerator: int
+    denominator: int
+    rate: str  # as shown: "15%", or "0.50" a parcel
+    cap: str
+
+
 class Explainer:
     def __init__(self, result: RoundResult, lang: str = "zh-hans", rows: range | None = None) -> None:
         if lang not in LANGUAGES:
@@ -78,10 +85,18 @@ class Explainer:
         self.excluded = {line: convert(v) for line, v in result.excluded.items()}
         self.paid = {line: convert(v) for line, v in result.paid.items()}
         self._suffix_cache: dict[str, tuple[str, str]] = {}
-        self._constants: dict[object, str] = {}
-        self._ratios: dict[Fraction, tuple[int, int]] = {}
+        self._constants: dict[int, str] = {}
         self._unit = self.s.unit_fen
-        self._per_parcel = Fraction(self.p.art10_per_parcel)
+        # Rates, caps and thresholds recur on every line: their text is made once per explainer.
+        p, s = self.p, self.s
+        self._rate5 = self._rate_spec(
+            p.art5_interest_rate, p.art5_interest_cap, format_rate(p.art5_interest_rate)
+        )
+        self._rate7 = self._rate_spec(p.art7_rate, p.art7_cap, format_rate(p.art7_rate))
+        self._rate8 = self._rate_spec(p.art8_rate, p.art8_cap, format_rate(p.art8_rate))
+        self._rate10 = self._rate_spec(Fraction(p.art10_per_parcel), p.art10_cap, yuan(p.art10_per_parcel))
+        self._above5 = self._threshold_text(p.art5_sales_threshold, s.art5_threshold)
+        self._above7 = self._threshold_text(p.art7_fee_threshold, s.art7_threshold)
         self._rules: dict[str, Callable[[int, int], str]] = {
             "5.1": self._art5_1,
             "5.2": self._art5_2,
@@ -99,17 +114,14 @@ class Explainer:
             text = self._constants[fen] = yuan(fen)
         return text
 
-    def _ratio(self, rate: Fraction) -> tuple[int, int]:
-        pair = self._ratios.get(rate)
-        if pair is None:
-            pair = self._ratios[rate] = (rate.numerator, rate.denominator)
-        return pair
+    def _rate_spec(self, rate: Fraction, cap: int, shown_rate: str) -> _RateSpec:
+        return _RateSpec(rate.numerator, rate.denominator, shown_rate, self._k(cap))
 
-    def _rate(self, rate: Fraction) -> str:
-        text = self._constants.get(rate)
-        if text is None:
-            text = self._constants[rate] = format_rate(rate)
-        return text
+    def _threshold_text(self, threshold: int, mode: str) -> str:
+        """What follows the figure: " > 1,000,000.00（不含本数）" or " ≥ …（含本数）"."""
+        if mode == "inclusive":
+            return f" ≥ {yuan(threshold)}" + ("（含本数）" if self.zh else " (inclusive)")
+        return f" > {yuan(threshold)}" + ("（不含本数）" if self.zh else " (exclusive)")
 
     # -- public ---------------------------------------------------------------------------------------
     def lines(self, i: int) -> list[LineExplanation]:
@@ -140,17 +152,6 @@ class Explainer:
         return [f"{r.code} (Art. {r.article}): {r.en}" for r in reasons]
 
     # -- the article's own arithmetic -----------------------------------------------------------------
-    def _threshold(self, figure: int, threshold: int, mode: str) -> str:
-        key = ("threshold", threshold, mode)
-        rest = self._constants.get(key)
-        if rest is None:
-            if mode == "inclusive":
-                rest = f" ≥ {yuan(threshold)}" + ("（含本数）" if self.zh else " (inclusive)")
-            else:
-                rest = f" > {yuan(threshold)}" + ("（不含本数）" if self.zh else " (exclusive)")
-            self._constants[key] = rest
-        return yuan(figure) + rest
-
     def _sales_basis(self, i: int) -> tuple[str, int]:
         if self.s.sales_basis == "online":
             return ("年销售额（网络线上销售额）" if self.zh else "annual sales (online sales)"), self.online[
@@ -160,31 +161,26 @@ class Explainer:
             "年销售额（增值税申报销售总额）" if self.zh else "annual sales (total, per VAT returns)"
         ), self.total_sales[i]
 
-    def _capped(self, base: int, rate: Fraction, cap: int, amount: int, per_parcel: bool = False) -> str:
+    def _capped(self, base: int, spec: _RateSpec, amount: int, per_parcel: bool = False) -> str:
         """ "base × rate = product, capped at cap: amount" (the product rounded half-up to the unit)."""
-        numerator, denominator = self._ratio(rate)
-        step = denominator * self._unit
-        product = (2 * base * numerator + step) // (2 * step) * self._unit
+        step = spec.denominator * self._unit
+        product = (2 * base * spec.numerator + step) // (2 * step) * self._unit
         shown_base = _count(base) if per_parcel else yuan(base)
-        shown_rate = self._k(numerator) if per_parcel else self._rate(rate)
         shown_amount = yuan(amount)
         shown_product = shown_amount if product == amount else yuan(product)
         if self.zh:
-            return (
-                f"{shown_base} × {shown_rate} = {shown_product}，单户上限 {self._k(cap)}，应享 {shown_amount}"
-            )
-        return f"{shown_base} × {shown_rate} = {shown_product}, capped at {self._k(cap)} per applicant: {shown_amount}"
+            return f"{shown_base} × {spec.rate} = {shown_product}，单户上限 {spec.cap}，应享 {shown_amount}"
+        return f"{shown_base} × {spec.rate} = {shown_product}, capped at {spec.cap} per applicant: {shown_amount}"
 
     def _art5_1(self, i: int, amount: int) -> str:
-        sales = self._threshold(self.online[i], self.p.art5_sales_threshold, self.s.art5_threshold)
+        sales = yuan(self.online[i]) + self._above5
         if self.zh:
             return f"第五条(一)：网络线上销售额 {sales}，奖励 {yuan(amount)}"
         return f"Art. 5(1): online sales {sales}, reward {yuan(amount)}"
 
     def _art5_2(self, i: int, amount: int) -> str:
-        p = self.p
-        sales = self._threshold(self.online[i], p.art5_sales_threshold, self.s.art5_threshold)
-        capped = self._capped(self.interest[i], p.art5_interest_rate, p.art5_interest_cap, amount)
+        sales = yuan(self.online[i]) + self._above5
+        capped = self._capped(self.interest[i], self._rate5, amount)
         if self.zh:
             return f"第五条(二)：网络线上销售额 {sales}；经营性银行贷款利息 {capped}"
         return f"Art. 5(2): online sales {sales}; interest paid on operating bank loans {capped}"
@@ -202,9 +198,9 @@ class Explainer:
         return f"Art. 6: sells 师市 brand products, {label} {band}, reward {yuan(amount)}"
 
     def _art7(self, i: int, amount: int) -> str:
-        p = self.p
-        fees = self._threshold(self.fees[i], p.art7_fee_threshold, self.s.art7_threshold)
-        capped = self._capped(self.fees[i], p.art7_rate, p.art7_cap, amount)
+        shown_fees = yuan(self.fees[i])
+        fees = shown_fees + self._above7
+        capped = self._capped(self.fees[i], self._rate7, amount)
         if self.zh:
             return f"第七条：销售师市产品，线上推广服务费 {fees}；{capped}"
         return f"Art. 7: sells 师市 products, promotion fees {fees}; {capped}"
@@ -212,7 +208,7 @@ class Explainer:
     def _art8(self, i: int, amount: int) -> str:
         p = self.p
         label, sales = self._sales_basis(i)
-        capped = self._capped(self.rent[i], p.art8_rate, p.art8_cap, amount)
+        capped = self._capped(self.rent[i], self._rate8, amount)
         reach = f"{yuan(sales)} ≥ {self._k(p.art8_sales_threshold)}"
         if self.zh:
             return f"第八条：{label} {reach}；疆外前置仓租赁费 {capped}"
@@ -221,7 +217,7 @@ class Explainer:
     def _art10(self, i: int, amount: int) -> str:
         p = self.p
         parcels = self.parcels[i]
-        capped = self._capped(parcels, self._per_parcel, p.art10_cap, amount, per_parcel=True)
+        capped = self._capped(parcels, self._rate10, amount, per_parcel=True)
         if self.zh:
             return f"第十条：快递 {_count(parcels)} 单 ≥ {_count(p.art10_parcel_threshold)} 单；{capped}"
         return f"Art. 10: {_count(parcels)} parcels ≥ {_count(p.art10_parcel_threshold)}; {capped}"

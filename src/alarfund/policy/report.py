@@ -8,6 +8,7 @@ stays within its time and memory budget; `plan_dict` gives the same document as 
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Iterator
 from typing import Any
 
@@ -117,34 +118,64 @@ def plan_dict(result: RoundResult, lang: str = "zh-hans") -> dict[str, Any]:
     return document
 
 
-def plan_json_chunks(result: RoundResult, lang: str = "zh-hans") -> Iterator[str]:
+def _applicants_json(result: RoundResult, lang: str, rows: range) -> str:
+    """The applicants of one block as JSON text, each preceded by a comma (the caller strips the first)."""
+    ids = result.facts.applicants.ids
+    failed = result.failed[rows.start : rows.stop].tolist()
+    totals = result.totals[rows.start : rows.stop].tolist()
+    line_json = _line_json_block(result, lang, rows)
+    pieces = []
+    for j, i in enumerate(rows):
+        bits = failed[j]
+        if bits:
+            codes = ",".join(f'"{r.code}"' for position, r in enumerate(REASONS) if bits >> position & 1)
+            pieces.append(
+                f',{{"id":{_string(ids[i])},"eligible":false,"reasons":[{codes}],"total":"0.00","lines":[]}}'
+            )
+        else:
+            lines = ",".join([text for column in line_json if (text := column[j]) is not None])
+            pieces.append(
+                f',{{"id":{_string(ids[i])},"eligible":true,"reasons":[],'
+                f'"total":"{format_fen(totals[j])}","lines":[{lines}]}}'
+            )
+    return "".join(pieces)
+
+
+_shared: tuple[RoundResult, str] | None = None  # the round, inherited by forked workers (never pickled)
+
+
+def _worker_block(rows: range) -> str:
+    assert _shared is not None
+    return _applicants_json(_shared[0], _shared[1], rows)
+
+
+def plan_json_chunks(result: RoundResult, lang: str = "zh-hans", workers: int = 1) -> Iterator[str]:
     """The plan as JSON text, piece by piece.
 
     Joined, it is exactly `json.dumps(plan_dict(...), ensure_ascii=False, separators=(",", ":"))` plus a
     newline (a test holds it to that); applicants are written from string pieces because a per-object
-    `json.dumps` call costs more than the rest of the round.
+    `json.dumps` call costs more than the rest of the round. With `workers` > 1 and a large round, blocks
+    are rendered by forked processes (the round is inherited, not copied) and written in input order.
     """
     head = _dumps(_head(result))
     yield head[:-1] + ',"applicants":['
-    ids = result.facts.applicants.ids
-    failed = result.failed.tolist()
-    totals = result.totals.tolist()
-    separator = ""
-    for rows in _blocks(len(ids)):
-        line_json = _line_json_block(result, lang, rows)
-        for j, i in enumerate(rows):
-            bits = failed[i]
-            if bits:
-                codes = ",".join(f'"{r.code}"' for position, r in enumerate(REASONS) if bits >> position & 1)
-                yield (
-                    f'{separator}{{"id":{_string(ids[i])},"eligible":false,"reasons":[{codes}],'
-                    f'"total":"0.00","lines":[]}}'
-                )
-            else:
-                lines = ",".join([text for column in line_json if (text := column[j]) is not None])
-                yield (
-                    f'{separator}{{"id":{_string(ids[i])},"eligible":true,"reasons":[],'
-                    f'"total":"{format_fen(totals[i])}","lines":[{lines}]}}'
-                )
-            separator = ","
+    blocks = list(_blocks(len(result.facts.applicants)))
+    if workers > 1 and len(blocks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        rendered = _render_in_parallel(result, lang, blocks, workers)
+    else:
+        rendered = (_applicants_json(result, lang, rows) for rows in blocks)
+    first = True
+    for text in rendered:
+        yield text[1:] if first and text else text
+        first = first and not text
     yield "]}\n"
+
+
+def _render_in_parallel(result: RoundResult, lang: str, blocks: list[range], workers: int) -> Iterator[str]:
+    global _shared
+    _shared = (result, lang)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(blocks))) as pool:
+            yield from pool.imap(_worker_block, blocks)
+    finally:
+        _shared = None
