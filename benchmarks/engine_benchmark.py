@@ -20,10 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import write_round  # noqa: E402
-
-from alarfund.policy.engine import compute_round  # noqa: E402
-from alarfund.policy.roundfile import load_json, parse_round  # noqa: E402
+from alarfund.policy.engine import compute_round
+from alarfund.policy.roundfile import load_json, parse_round
+from synthetic import write_round
 
 
 def best_of(runs: int, work) -> float:  # type: ignore[no-untyped-def]
@@ -56,7 +55,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,100000,1000000")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print(f"{'applicants':>10} {'engine s':>9} {'parse s':>8} {'compute (CLI) s':>16} {'peak MB':>8} {'JSON in MB':>10} {'out MB':>7}")
+    print(
+        f"{'applicants':>10} {'engine s':>9} {'parse s':>8} {'compute (CLI) s':>16} {'peak MB':>8} {'JSON in MB':>10} {'out MB':>7}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for size in (int(s) for s in args.sizes.split(",")):
             path = write_round(Path(folder) / f"round-{size}.json", size)
@@ -64,7 +65,7 @@ def main() -> None:
             start = time.perf_counter()
             facts, params = parse_round(load_json(raw))
             parse_seconds = time.perf_counter() - start
-            engine_seconds = best_of(3, lambda: compute_round(facts, params))
+            engine_seconds = best_of(3, lambda facts=facts, params=params: compute_round(facts, params))
             del facts
             cli_seconds, peak_mb, out_size = cli_run(path)
             print(

@@ -1,0 +1,1 @@
+"""Organisations (统一社会信用代码), users, roles and the permission table."""

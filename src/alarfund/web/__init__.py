@@ -1,0 +1,1 @@
+"""The UI shell: public pages, dashboards, language switch, error pages."""
