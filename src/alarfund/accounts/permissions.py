@@ -37,6 +37,7 @@ class Capability(TextChoices):
     REVIEW_SECOND = "review.second", _("carry out the second review (Commerce Bureau)")
     AUDIT_WORK = "audit.work", _("audit applications in an engaged round")
     DEPARTMENT_OPINION = "department.opinion", _("give a department opinion")
+    ROUND_MANAGE = "round.manage", _("open and manage yearly rounds")
     PLAN_PREPARE = "plan.prepare", _("prepare the reward plan and public notice")
     PLAN_APPROVE = "plan.approve", _("approve the reward plan")
     PAYMENT_PREPARE = "payment.prepare", _("prepare payment batches")
@@ -71,6 +72,7 @@ PERMISSIONS: dict[Capability, dict[Role, Scoping]] = {
     C.REVIEW_SECOND: {R.BUREAU_OFFICER: S.ANY},
     C.AUDIT_WORK: {R.AUDITOR: S.ENGAGED_ROUND},
     C.DEPARTMENT_OPINION: {R.DEPARTMENT_OFFICER: S.OWN_DEPARTMENT},
+    C.ROUND_MANAGE: {R.BUREAU_OFFICER: S.ANY},
     C.PLAN_PREPARE: {R.BUREAU_OFFICER: S.ANY},
     C.PLAN_APPROVE: {R.BUREAU_APPROVER: S.ANY},
     C.PAYMENT_PREPARE: {R.BUREAU_OFFICER: S.ANY},

@@ -40,13 +40,13 @@ WORKSPACES: tuple[Workspace, ...] = (
     Workspace(
         "applications",
         C.APPLICATION_PREPARE,
-        "web:applications",
+        "applications:mine",
         _("Applications"),
         _(
             "Each March, apply for the previous year's rewards: enter the figures for every reward you "
             "claim, upload the materials of Art. 16 and submit them to the E-commerce Association."
         ),
-        False,
+        True,
     ),
     Workspace(
         "organisations",
@@ -99,6 +99,17 @@ WORKSPACES: tuple[Workspace, ...] = (
             "statistics reporting, tax compliance, or market regulation records (Art. 14, 17, 21)."
         ),
         False,
+    ),
+    Workspace(
+        "rounds",
+        C.ROUND_MANAGE,
+        "rounds:manage",
+        _("Yearly rounds"),
+        _(
+            "Open the round for a sales year: its application window, budgets, the interpretation of the "
+            "ambiguous articles, additional materials, and the public call for applications (Art. 15, 16)."
+        ),
+        True,
     ),
     Workspace(
         "plan",

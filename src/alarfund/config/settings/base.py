@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "alarfund.audit",
     "alarfund.accounts",
     "alarfund.web",
+    "alarfund.rounds",
+    "alarfund.applications",
 ]
 
 MIDDLEWARE = [
