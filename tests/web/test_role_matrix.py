@@ -20,7 +20,7 @@ from alarfund.accounts.permissions import (
 from alarfund.audit.models import AuditEvent
 from alarfund.web.workspaces import WORKSPACES
 
-from .conftest import ALL_ROLES
+from tests.conftest import ALL_ROLES
 
 R = Role
 # Written out by hand (not derived from the table), so a wrong edit of the table fails here.

@@ -17,7 +17,7 @@ from alarfund.accounts.services import user_set_active
 from alarfund.accounts.signals import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from alarfund.audit.models import AuditEvent
 
-from .conftest import PASSWORD, current_code, sign_in, totp_device
+from tests.conftest import PASSWORD, current_code, sign_in, totp_device
 
 LOGIN = "/accounts/login/"
 SAME_MESSAGE_ZH = "用户名或密码不正确。"

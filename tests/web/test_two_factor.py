@@ -13,7 +13,7 @@ from alarfund.accounts.choices import Role
 from alarfund.accounts.middleware import OTP_PENDING_OPEN
 from alarfund.audit.models import AuditEvent
 
-from .conftest import MODEL_BACKEND, PASSWORD, STAFF, current_code, sign_in, totp_device
+from tests.conftest import MODEL_BACKEND, PASSWORD, STAFF, current_code, sign_in, totp_device
 
 
 def all_url_names() -> list[tuple[str, dict[str, object]]]:

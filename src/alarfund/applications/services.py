@@ -313,6 +313,10 @@ def _changed_fields(application: Application, figures: Figures, clean: dict[str,
     return changed
 
 
+def checklist_codes(application: Application) -> list[str]:
+    return [m.code for m in checklist_for(application)]
+
+
 def missing_for_submission(application: Application) -> list[str]:
     """Everything that stops a submission, in the user's language (empty when complete)."""
     problems: list[str] = []

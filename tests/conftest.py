@@ -1,4 +1,4 @@
-"""Fixtures: organisations, users of every role, and clients signed in as them (staff past TOTP)."""
+"""Shared fixtures for every test package: organisations, users of every role, and signed-in clients (staff past TOTP)."""
 
 from __future__ import annotations
 
