@@ -175,3 +175,24 @@ def test_window_state():
 def test_round_defaults_outside_the_period():
     with pytest.raises(ValidationError):
         round_defaults(2030)
+
+
+def test_engaging_an_auditor_scopes_the_auditor_to_the_round(officer, make_user):
+    from alarfund.accounts.permissions import Capability, Scope, check
+    from alarfund.rounds.services import auditor_engage
+
+    round_2025 = round_create(by=officer, sales_year=2025)
+    round_2026 = round_create(by=officer, sales_year=2026)
+    auditor = make_user(Role.AUDITOR)
+    assert not check(auditor, Capability.AUDIT_WORK, scope=Scope(round_id=round_2025.pk))
+    with pytest.raises(Refused):  # the association does not engage auditors (Art. 18: the bureau does)
+        auditor_engage(
+            by=make_user(Role.ASSOCIATION_REVIEWER), round=round_2025, auditor=auditor, contract_reference="x"
+        )
+    with pytest.raises(ValidationError):  # only an auditor account can be engaged
+        auditor_engage(by=officer, round=round_2025, auditor=officer, contract_reference="审计合同 2026-01")
+    auditor_engage(by=officer, round=round_2025, auditor=auditor, contract_reference="审计合同 2026-01")
+    assert check(auditor, Capability.AUDIT_WORK, scope=Scope(round_id=round_2025.pk))
+    assert not check(auditor, Capability.AUDIT_WORK, scope=Scope(round_id=round_2026.pk))
+    with pytest.raises(ValidationError):
+        auditor_engage(by=officer, round=round_2025, auditor=auditor, contract_reference="again")

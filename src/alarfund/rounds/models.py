@@ -91,3 +91,27 @@ class ExtraMaterial(models.Model):
 
     def __str__(self) -> str:
         return self.label_zh
+
+
+class AuditorEngagement(models.Model):
+    """Art. 17(三), 18: the bureau engages a third-party auditor for a round; the auditor sees only
+    the rounds it is engaged for."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="engagements")
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="engagements"
+    )
+    contract_reference = models.CharField(_("contract reference"), max_length=100)
+    engaged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    engaged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("auditor engagement")
+        verbose_name_plural = _("auditor engagements")
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["round", "auditor"], name="one_engagement_per_auditor_and_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.auditor} · {self.round}"

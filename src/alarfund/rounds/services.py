@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from alarfund.accounts.choices import Role
 from alarfund.accounts.permissions import Capability, require
 from alarfund.audit.services import Actor, AuditContext, audit_record
 from alarfund.policy.interpretations import Interpretation, InterpretationError
@@ -24,7 +25,7 @@ from alarfund.policy.parameters import OutsidePolicyPeriod, Parameters, paramete
 from alarfund.stale import check_version
 
 from .materials import BUILTIN_CODES, CLAIMABLE_LINES
-from .models import ROUND_TRANSITIONS, ExtraMaterial, Round, RoundStatus
+from .models import ROUND_TRANSITIONS, AuditorEngagement, ExtraMaterial, Round, RoundStatus
 
 BUDGET_FIELDS = ("budget_total", "budget_7", "budget_8", "budget_10")
 
@@ -254,3 +255,40 @@ def window_state(round: Round, today: dt.date) -> str:
     if today > round.window_end:
         return "after"
     return "open"
+
+
+def auditor_engage(
+    *, by: Any, round: Round, auditor: Any, contract_reference: str, context: AuditContext | None = None
+) -> AuditorEngagement:
+    """The bureau engages a third-party auditor for a round (Art. 17(三), 18)."""
+    require(by, Capability.REVIEW_SECOND)
+    if getattr(auditor, "role", None) != Role.AUDITOR or not auditor.is_active:
+        raise ValidationError({"auditor": _("Choose an active third-party auditor account.")})
+    if not contract_reference.strip():
+        raise ValidationError({"contract_reference": _("Give the reference of the audit contract.")})
+    try:
+        with transaction.atomic():
+            engagement = AuditorEngagement.objects.create(
+                round=round,
+                auditor=auditor,
+                contract_reference=contract_reference.strip()[:100],
+                engaged_by=by,
+            )
+            audit_record(
+                action="round.auditor_engage",
+                actor=Actor.of(by),
+                context=context,
+                object_type="round",
+                object_id=round.pk,
+                details={"auditor": auditor.get_username(), "contract": engagement.contract_reference},
+            )
+    except IntegrityError:
+        raise ValidationError({"auditor": _("This auditor is already engaged for the round.")}) from None
+    return engagement
+
+
+def engaged_round_ids(user: Any) -> list[Any]:
+    """The engagement provider named by settings.ALARFUND_AUDITOR_ENGAGEMENTS."""
+    if getattr(user, "pk", None) is None:
+        return []
+    return list(AuditorEngagement.objects.filter(auditor_id=user.pk).values_list("round_id", flat=True))
