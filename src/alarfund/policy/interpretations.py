@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from alarfund.policy.money import FEN_PER_YUAN
 
-#: switch -> (options, default first). Docs: docs/interpretations/<switch>.md
+#: switch -> (options, default first). Docs: docs/interpretations/I1-art5_threshold.md … I7-annual_cap.md
 OPTIONS: dict[str, tuple[str, ...]] = {
     "art5_threshold": ("exclusive", "inclusive"),  # I1: "突破100万"
     "art7_threshold": ("exclusive", "inclusive"),  # I2: "超过5万"

@@ -22,6 +22,42 @@ from alarfund.policy.money import fen_from_decimal
 DEFAULT_PARAMETERS_FILE = Path(__file__).with_name("parameters.toml")
 
 
+#: Every key the engine reads; a parameters file without one of them is refused, never read as zero.
+REQUIRED_KEYS = frozenset(
+    {
+        "policy.period_start",
+        "policy.period_end",
+        "art3.annual_cap",
+        "art5.sales_threshold",
+        "art5.sales_reward",
+        "art5.interest_rate",
+        "art5.interest_cap",
+        "art6.tiers",
+        "art7.fee_threshold",
+        "art7.rate",
+        "art7.cap",
+        "art7.budget",
+        "art8.sales_threshold",
+        "art8.rate",
+        "art8.cap",
+        "art8.budget",
+        "art9.national_cap",
+        "art9.provincial_cap",
+        "art10.parcel_threshold",
+        "art10.per_parcel",
+        "art10.cap",
+        "art10.budget",
+        "art12.big_data_fee",
+        "art13.service_fee_cap",
+        "art14.lookback_years",
+        "art15.window_start",
+        "art15.window_end",
+        "art17.notice_working_days",
+        "art20.ban_years",
+    }
+)
+
+
 class ParameterError(ValueError):
     """The parameters file is malformed, or does not cover what was asked."""
 
@@ -161,6 +197,9 @@ class ParameterSet:
         period_end = _to_date(end.value, end.key)
         if first_day < period_start or last_day > period_end:
             raise OutsidePolicyPeriod(sales_year, f"{period_start.year}–{period_end.year}")
+        missing = sorted(REQUIRED_KEYS - self._by_key.keys())
+        if missing:
+            raise ParameterError(f"the parameters file has no value of {', '.join(missing)}")
         used = {key: self.entry(key, first_day) for key in self._by_key}
 
         def money(key: str) -> int:
