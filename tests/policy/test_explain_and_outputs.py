@@ -4,6 +4,7 @@ import json
 from decimal import Decimal
 
 import openpyxl
+import pytest
 
 from alarfund.policy.engine import compute_round
 from alarfund.policy.explain import Explainer, explain_applicant
@@ -115,3 +116,25 @@ def test_parallel_rendering_gives_the_same_bytes(monkeypatch):
     whole = "".join(plan_json_chunks(result))
     monkeypatch.setattr(report, "BLOCK", 4)
     assert "".join(plan_json_chunks(result, workers=2)) == whole
+
+
+def test_the_bureaus_adjustments_lower_a_line_never_raise_it():
+    from alarfund.policy.facts import LimitError, with_limits
+
+    facts, params = parse_round(round_doc())
+    # A001: 5.1 50,000; 5.2 9,000.02; 7 12,000; 10 80,000 before the budget
+    adjusted = with_limits(facts, {"A001": {"5.2": 5_000_00, "7": 99_000_00}, "A002": {"6": 40_000_00}})
+    result = compute_round(adjusted, params)
+    lines = {line.article: line for line in Explainer(result).lines(0)}
+    assert lines["5.2"].entitled == 5_000_00 and "商务局核减：本项核定为 5,000.00" in lines["5.2"].text
+    assert "9,000.02" in lines["5.2"].text  # the article's own arithmetic is still shown
+    assert lines["7"].entitled == 12_000_00  # a limit above the formula changes nothing
+    # A002: Art. 6 lowered to 40,000 now loses to Art. 5 (50,000) under Art. 19
+    a002 = {line.article: line for line in Explainer(result).lines(1)}
+    assert a002["6"].excluded and not a002["5.1"].excluded
+    with pytest.raises(LimitError):
+        with_limits(facts, {"NOPE": {"5.1": 1}})
+    with pytest.raises(LimitError):
+        with_limits(facts, {"A001": {"11": 1}})
+    with pytest.raises(LimitError):
+        with_limits(facts, {"A001": {"5.1": -1}})

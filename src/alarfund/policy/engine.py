@@ -17,8 +17,9 @@ from alarfund.policy.entitlements import (
     BUDGETED_LINES,
     LINES,
     UNBUDGETED_LINES,
+    apply_limits,
     art19_exclusions,
-    entitlements,
+    formula_amounts,
 )
 from alarfund.policy.facts import BoolArray, IntArray, RoundFacts
 from alarfund.policy.parameters import Parameters
@@ -69,6 +70,7 @@ class RoundResult:
     params: Parameters
     failed: np.ndarray  # uint16 bits, see eligibility.REASONS
     eligible: BoolArray
+    formula: dict[str, IntArray]  # as the articles compute it, before the bureau's adjustments
     entitled: dict[str, IntArray]
     excluded: dict[str, BoolArray]
     after_budget: dict[str, IntArray]
@@ -116,7 +118,8 @@ def compute_round(facts: RoundFacts, params: Parameters) -> RoundResult:
     failed = failed_checks(facts)
     eligible = failed == 0
 
-    entitled = entitlements(facts, params, eligible)
+    formula = formula_amounts(facts, params, eligible)
+    entitled = apply_limits(formula, facts)
     excluded = art19_exclusions(entitled, s)
     after_budget = {
         line: np.where(excluded.get(line, False), 0, entitled[line]).astype(np.int64) for line in LINES
@@ -157,6 +160,7 @@ def compute_round(facts: RoundFacts, params: Parameters) -> RoundResult:
         params=params,
         failed=failed,
         eligible=eligible,
+        formula=formula,
         entitled=entitled,
         excluded=excluded,
         after_budget=after_budget,

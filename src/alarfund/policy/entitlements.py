@@ -115,10 +115,25 @@ RULES = {
 }
 
 
-def entitlements(facts: RoundFacts, p: Parameters, eligible: BoolArray) -> dict[str, IntArray]:
-    """Each line's entitlement per applicant; an ineligible applicant is entitled to nothing."""
+def formula_amounts(facts: RoundFacts, p: Parameters, eligible: BoolArray) -> dict[str, IntArray]:
+    """Each line as the articles compute it; an ineligible applicant is entitled to nothing."""
     a, s = facts.applicants, facts.interpretation
     return {line: np.where(eligible, rule(a, p, s), 0).astype(np.int64) for line, rule in RULES.items()}
+
+
+def apply_limits(formula: dict[str, IntArray], facts: RoundFacts) -> dict[str, IntArray]:
+    """The bureau's adjustments lower a line, never raise it (floored to the rounding unit)."""
+    unit = facts.interpretation.unit_fen
+    entitled = dict(formula)
+    for line, limit in facts.applicants.limits.items():
+        capped = np.minimum(formula[line], limit // unit * unit)
+        entitled[line] = np.where(limit >= 0, capped, formula[line]).astype(np.int64)
+    return entitled
+
+
+def entitlements(facts: RoundFacts, p: Parameters, eligible: BoolArray) -> dict[str, IntArray]:
+    """Each line's entitlement per applicant, after the bureau's adjustments (if any)."""
+    return apply_limits(formula_amounts(facts, p, eligible), facts)
 
 
 def art19_exclusions(entitled: dict[str, IntArray], s: Interpretation) -> dict[str, BoolArray]:

@@ -82,6 +82,8 @@ class Explainer:
         self.national = convert(a.demo_national)
         self.provincial = convert(a.demo_provincial)
         self.entitled = {line: convert(v) for line, v in result.entitled.items()}
+        #: Lines the bureau adjusted: the formula's amount, to explain the article before the adjustment.
+        self.formula = {line: convert(result.formula[line]) for line in result.facts.applicants.limits}
         self.excluded = {line: convert(v) for line, v in result.excluded.items()}
         self.paid = {line: convert(v) for line, v in result.paid.items()}
         self._suffix_cache: dict[str, tuple[str, str]] = {}
@@ -143,7 +145,15 @@ class Explainer:
     def _text(self, line: str, i: int) -> str:
         entitled = self.entitled[line][i]
         excluded = line in self.excluded and bool(self.excluded[line][i])
-        return self._rules[line](i, entitled) + self._after(line, i, excluded, self.paid[line][i])
+        formula = self.formula[line][i] if line in self.formula else entitled
+        text = self._rules[line](i, formula)
+        if entitled < formula:
+            text += (
+                f"；商务局核减：本项核定为 {yuan(entitled)}（见调整记录）"
+                if self.zh
+                else f"; adjusted by the Commerce Bureau to {yuan(entitled)} (see the adjustment record)"
+            )
+        return text + self._after(line, i, excluded, self.paid[line][i])
 
     def ineligibility(self, i: int) -> list[str]:
         reasons = reasons_of(int(self.r.failed[i]))

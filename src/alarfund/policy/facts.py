@@ -8,7 +8,8 @@ through which the command line, the calculator and the plan all enter the engine
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +62,8 @@ class ApplicantTable:
     major_incident: BoolArray
     four_above_reward: BoolArray
     banned_until: IntArray  # date ordinal, 0 = none
+    #: The bureau's adjustments (plan review): a line may be lowered, never raised. -1 = no limit.
+    limits: dict[str, IntArray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -85,3 +88,32 @@ class RoundFacts:
         if not self._index:
             self._index.update({aid: i for i, aid in enumerate(self.applicants.ids)})
         return self._index[applicant_id]
+
+
+class LimitError(ValueError):
+    pass
+
+
+def with_limits(facts: RoundFacts, limits: Mapping[str, Mapping[str, int]]) -> RoundFacts:
+    """The same round with the bureau's adjustments: {applicant id: {line: at most this many fen}}.
+
+    An adjustment only ever lowers a line (the engine takes the smaller of the formula and the limit).
+    Not part of the round file: the plan passes it from its recorded adjustments.
+    """
+    from alarfund.policy.entitlements import LINES
+
+    n = len(facts.applicants)
+    columns: dict[str, IntArray] = {}
+    for applicant_id, lines in limits.items():
+        try:
+            position = facts.position_of(applicant_id)
+        except KeyError:
+            raise LimitError(f"no applicant {applicant_id!r} in the round") from None
+        for line, fen in lines.items():
+            if line not in LINES:
+                raise LimitError(f"unknown line {line!r}")
+            if isinstance(fen, bool) or not isinstance(fen, int) or fen < 0:
+                raise LimitError(f"a limit is a non-negative amount in fen, not {fen!r}")
+            column = columns.setdefault(line, np.full(n, -1, dtype=np.int64))
+            column[position] = fen
+    return replace(facts, applicants=replace(facts.applicants, limits=columns))
