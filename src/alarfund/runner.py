@@ -161,5 +161,8 @@ def demo() -> int:
     started = time.monotonic()
     logins = seed_accounts()
     print_logins(logins, sys.stdout)
+    from alarfund.applications.demo import seed_round_demo
+
+    seed_round_demo(report=lambda line: print(line))
     logger.debug("demo seeded in %.1fs", time.monotonic() - started)
     return 0

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alarfund.accounts.choices import OrganisationType, Role
 from alarfund.accounts.permissions import Refused
@@ -30,6 +30,15 @@ from alarfund.rounds.services import round_create, round_transition
 from alarfund.stale import StaleEdit
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (the product's default language is Chinese)."""
+    with translation.override("en"):
+        yield
+
+
 TODAY = timezone.localdate()
 
 
@@ -325,6 +334,11 @@ def test_withdraw_only_a_draft(applicant, open_round):
     assert app.status == ApplicationStatus.WITHDRAWN
     with pytest.raises(ValidationError):
         application_withdraw(by=applicant, application=app)
+    # a withdrawn draft does not block a fresh start in the same round
+    again = start(applicant, open_round)
+    assert again.status == ApplicationStatus.DRAFT and again.pk != app.pk
+    with pytest.raises(ValidationError):
+        start(applicant, open_round)
 
 
 def test_calculator_and_plan_give_the_same_amount():

@@ -3,8 +3,17 @@
 from itertools import combinations
 
 import pytest
+from django.utils import translation
 
 from alarfund.rounds.materials import CLAIMABLE_LINES, ExtraRequirement, checklist
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (the product's default language is Chinese)."""
+    with translation.override("en"):
+        yield
+
 
 EVERY = ["application_form", "authenticity_pledge", "business_licence", "id_card"]
 PER_LINE = {

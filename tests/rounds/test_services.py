@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from alarfund.accounts.choices import Role
 from alarfund.accounts.permissions import Refused
@@ -21,6 +22,13 @@ from alarfund.rounds.services import (
 from alarfund.stale import StaleEdit
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (the product's default language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.test import Client
 
 from alarfund.audit.models import AppendOnlyError, AuditEvent
 from alarfund.audit.services import Actor, audit_record, audit_verify, compute_hash
-
 from tests.conftest import PASSWORD
+
 from .test_registration import URL, form
 
 

@@ -123,3 +123,11 @@ def test_every_page_of_every_role_in_english_has_no_chinese_chrome(client_as, ma
         body = client.get(url).content.decode()
         visible = _visible_text_without_language_names(body)
         assert not re.findall(r"[\u4e00-\u9fff]+", visible), (role, url)
+
+
+def test_no_message_is_defined_twice() -> None:
+    """Several apps append to one catalogue: a duplicate msgid would silently shadow a translation."""
+    from collections import Counter
+
+    counts = Counter((getattr(e, "msgctxt", None), e.msgid) for e in entries() if e.msgid)
+    assert [key for key, count in counts.items() if count > 1] == []

@@ -25,6 +25,7 @@ def form(**overrides: Any) -> dict[str, str]:
         "org_type": OrganisationType.ENTERPRISE,
         "jurisdiction": Jurisdiction.REGIMENT_12,
         "legal_representative": "古丽娜尔",
+        "representative_id_number": "659002198506222443",
         "contact_name": "马晓东",
         "contact_phone": "139 9700 1234",
         "bank_name": "中国农业银行阿拉尔分行",

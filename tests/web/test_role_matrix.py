@@ -19,16 +19,16 @@ from alarfund.accounts.permissions import (
 )
 from alarfund.audit.models import AuditEvent
 from alarfund.web.workspaces import WORKSPACES
-
 from tests.conftest import ALL_ROLES
 
 R = Role
 # Written out by hand (not derived from the table), so a wrong edit of the table fails here.
 EXPECTED_PAGES: dict[Role, set[str]] = {
-    R.APPLICANT: {"accounts:organisation", "web:applications"},
+    R.APPLICANT: {"accounts:organisation", "applications:mine"},
     R.ASSOCIATION_REVIEWER: {"accounts:organisations", "web:review_first"},
     R.BUREAU_OFFICER: {
         "accounts:organisations",
+        "rounds:manage",
         "web:review_second",
         "web:plan_prepare",
         "web:payments",

@@ -16,7 +16,6 @@ from alarfund.accounts.models import User
 from alarfund.accounts.services import user_set_active
 from alarfund.accounts.signals import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from alarfund.audit.models import AuditEvent
-
 from tests.conftest import PASSWORD, current_code, sign_in, totp_device
 
 LOGIN = "/accounts/login/"

@@ -12,7 +12,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from alarfund.accounts.choices import Role
 from alarfund.accounts.middleware import OTP_PENDING_OPEN
 from alarfund.audit.models import AuditEvent
-
 from tests.conftest import MODEL_BACKEND, PASSWORD, STAFF, current_code, sign_in, totp_device
 
 

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from django.db import transaction
 from django.utils import translation
+from stdnum.cn import ric
 
 from .choices import Department, Jurisdiction, OrganisationType, Role
 from .models import Organisation, User
@@ -19,6 +20,12 @@ from .services import organisation_register, totp_device_issue, user_create, use
 from .uscc import make_uscc
 
 ALAR_REGION = "659002"  # administrative division code of 阿拉尔市
+
+
+def demo_id_number(birth_date: str, sequence: str, *, region: str = ALAR_REGION) -> str:
+    """A well-formed resident ID number for demo data (region, YYYYMMDD, 3-digit sequence, check)."""
+    body = f"{region}{birth_date}{sequence}"
+    return body + ric.calc_check_digit(body + "0")
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,7 @@ class DemoOrganisation:
     org_type: str
     jurisdiction: str
     legal_representative: str
+    representative_id_number: str
     contact_name: str
     contact_phone: str
     bank_name: str
@@ -67,6 +75,7 @@ ORGANISATIONS = (
         OrganisationType.ENTERPRISE,
         Jurisdiction.ALAR_CITY,
         "王建国",
+        demo_id_number("19780315", "131"),
         "李娜",
         "13999700101",
         "中国农业银行阿拉尔分行",
@@ -79,6 +88,7 @@ ORGANISATIONS = (
         OrganisationType.INDIVIDUAL_BUSINESS,
         Jurisdiction.REGIMENT_10,
         "阿依古丽·买买提",
+        demo_id_number("19850622", "244"),
         "阿依古丽·买买提",
         "13899700202",
         "新疆农村信用社阿拉尔市十团分社",
@@ -91,6 +101,7 @@ ORGANISATIONS = (
         OrganisationType.BRANCH,
         Jurisdiction.REGIMENT_12,
         "张伟",
+        demo_id_number("19800101", "357", region="652901"),
         "张伟",
         "0997-4612345",
         "中国建设银行阿拉尔分行",
@@ -103,6 +114,7 @@ ORGANISATIONS = (
         OrganisationType.SERVICE_PROVIDER,
         Jurisdiction.ALAR_CITY,
         "陈静",
+        demo_id_number("19900910", "468"),
         "刘晓燕",
         "18999700303",
         "中国工商银行阿拉尔支行",
@@ -147,6 +159,7 @@ def _organisation(spec: DemoOrganisation, first_user: DemoUser) -> Organisation:
         org_type=spec.org_type,
         jurisdiction=spec.jurisdiction,
         legal_representative=spec.legal_representative,
+        representative_id_number=spec.representative_id_number,
         contact_name=spec.contact_name,
         contact_phone=spec.contact_phone,
         bank_name=spec.bank_name,

@@ -34,6 +34,12 @@ class RegistrationForm(forms.Form):
     org_type = forms.ChoiceField(label=_("Type"), choices=OrganisationType.choices)
     jurisdiction = forms.ChoiceField(label=_("Regiment or town"), choices=Jurisdiction.choices)
     legal_representative = forms.CharField(label=_("Legal representative or operator"), max_length=50)
+    representative_id_number = forms.CharField(
+        label=_("ID number of the legal representative or operator"),
+        max_length=30,
+        help_text=_("The 18-character number on the resident identity card. Stored encrypted, shown masked."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     contact_name = forms.CharField(label=_("Contact person"), max_length=50)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20)
     bank_name = forms.CharField(label=_("Bank (branch)"), max_length=100)

@@ -10,6 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from alarfund import sensitive
+from alarfund.sensitive_fields import EncryptedTextField, LookupHashField
+
 from .choices import STAFF_ROLES, Department, Jurisdiction, OrganisationType, Role
 from .uscc import validate_uscc
 
@@ -23,11 +26,21 @@ class Organisation(models.Model):
     org_type = models.CharField(_("type"), max_length=32, choices=OrganisationType.choices)
     jurisdiction = models.CharField(_("regiment or town"), max_length=32, choices=Jurisdiction.choices)
     legal_representative = models.CharField(_("legal representative or operator"), max_length=50)
+    # Sensitive personal information (PIPL 28): stored encrypted, looked up by keyed hash, shown masked,
+    # revealed only to allowed roles and audited (docs/adr/0007).
+    representative_id_number = EncryptedTextField(
+        _("ID number of the legal representative or operator"),
+        kind=sensitive.ID_NUMBER,
+        blank=True,
+        default="",
+    )
+    representative_id_hash = LookupHashField(source="representative_id_number", kind=sensitive.ID_NUMBER)
     contact_name = models.CharField(_("contact person"), max_length=50)
     contact_phone = models.CharField(_("contact phone"), max_length=20)
     bank_name = models.CharField(_("bank (branch)"), max_length=100)
-    # Sensitive: never logged, shown masked; field-level encryption comes with the evidence issue.
-    bank_account = models.CharField(_("bank account number"), max_length=34)
+    # Sensitive: encrypted at field level, never logged, shown masked.
+    bank_account = EncryptedTextField(_("bank account number"), kind=sensitive.BANK_ACCOUNT)
+    bank_account_hash = LookupHashField(source="bank_account", kind=sensitive.BANK_ACCOUNT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -39,16 +52,35 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A partial save of an encrypted field also refreshes its lookup hash.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            fields = set(update_fields)
+            for field in self._meta.concrete_fields:
+                if isinstance(field, LookupHashField) and field.source in fields:
+                    fields.add(field.name)
+            kwargs["update_fields"] = fields
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         self.uscc = validate_uscc(self.uscc)
 
     @property
     def bank_account_masked(self) -> str:
-        return mask(self.bank_account)
+        return sensitive.mask_bank_account(self.bank_account)
+
+    @property
+    def representative_id_masked(self) -> str:
+        return sensitive.mask_id_number(self.representative_id_number)
+
+    @property
+    def contact_phone_masked(self) -> str:
+        return sensitive.mask_phone(self.contact_phone)
 
 
 def mask(value: str, *, keep: int = 4) -> str:
-    """Show only the last ``keep`` characters (bank accounts, ID numbers)."""
+    """Show only the last ``keep`` characters (kept for callers; see ``alarfund.sensitive``)."""
     value = value or ""
     if len(value) <= keep:
         return "*" * len(value)

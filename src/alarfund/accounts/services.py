@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,9 +22,10 @@ from alarfund.audit.services import Actor, AuditContext, audit_record
 
 from .choices import Department, Jurisdiction, OrganisationType, Role
 from .models import Organisation, User
-from .permissions import Capability, require
+from .permissions import Capability, Refused, require
+from .reveal import REVEALABLE, can_reveal
 from .uscc import validate_uscc
-from .validators import validate_bank_account, validate_phone
+from .validators import validate_bank_account, validate_id_number, validate_phone
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ def organisation_register(
     org_type: str,
     jurisdiction: str,
     legal_representative: str,
+    representative_id_number: str,
     contact_name: str,
     contact_phone: str,
     bank_name: str,
@@ -81,6 +84,9 @@ def organisation_register(
     _collect(errors, "contact_phone", validate_phone, contact_phone)
     bank_account = bank_account.replace(" ", "")
     _collect(errors, "bank_account", validate_bank_account, bank_account)
+    representative_id_number = _collect(
+        errors, "representative_id_number", validate_id_number, representative_id_number
+    )
     if org_type not in OrganisationType.values:
         errors.setdefault("org_type", []).append(_("Choose the type of organisation."))
     if jurisdiction not in Jurisdiction.values:
@@ -105,6 +111,7 @@ def organisation_register(
         org_type=org_type,
         jurisdiction=jurisdiction,
         legal_representative=legal_representative.strip(),
+        representative_id_number=representative_id_number,
         contact_name=contact_name.strip(),
         contact_phone=contact_phone,
         bank_name=bank_name.strip(),
@@ -155,6 +162,43 @@ def organisation_register(
             raise ValidationError({"uscc": [_duplicate_message()]}) from None
         raise ValidationError({"username": [_("This user name is taken; choose another.")]}) from None
     return Registration(organisation, user)
+
+
+class OrganisationHidden(Http404):
+    """Another organisation's data: answered like a missing page (and audited)."""
+
+
+def organisation_reveal(
+    *, by: Any, organisation: Organisation, field: str, context: AuditContext | None = None
+) -> str:
+    """The full value of a masked field (``id_number`` or ``bank_account``) for an allowed user.
+
+    Every reveal is audited, and so is every refusal: another organisation's user gets
+    ``OrganisationHidden`` (404), a staff role that may not reveal gets ``Refused`` (403).
+    """
+    decision = can_reveal(by, organisation, field)
+    if not decision:
+        if decision.code == "other_organisation":
+            audit_record(
+                action="organisation.reveal",
+                result=AuditResult.REFUSED,
+                actor=Actor.of(by),
+                context=context,
+                object_type="organisation",
+                object_id=organisation.pk,
+                details={"field": field, "code": decision.code},
+            )
+            raise OrganisationHidden()
+        raise Refused(decision)
+    audit_record(
+        action="organisation.reveal",
+        actor=Actor.of(by),
+        context=context,
+        object_type="organisation",
+        object_id=organisation.pk,
+        details={"field": field},
+    )
+    return str(getattr(organisation, REVEALABLE[field][0]) or "")
 
 
 def _duplicate_message() -> str:

@@ -14,6 +14,10 @@ urlpatterns = [
     path("register/check-code/", views.uscc_check, name="uscc_check"),
     path("organisation/", views.organisation_own, name="organisation"),
     path("organisations/", views.organisation_list, name="organisations"),
+    path("organisations/<uuid:organisation_id>/", views.organisation_detail, name="organisation_detail"),
+    path(
+        "organisations/<uuid:organisation_id>/reveal/", views.organisation_reveal, name="organisation_reveal"
+    ),
     path("users/", views.user_list, name="users"),
     path("users/<uuid:user_id>/active/", views.user_set_active, name="user_set_active"),
 ]

@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,10 +21,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from alarfund.audit.services import AuditContext
 
 from . import services
-from .decorators import capability_required
+from .decorators import capability_required, signed_in
 from .forms import RegistrationForm, UserCreateForm, password_help
 from .models import Organisation, User
 from .permissions import Capability
+from .reveal import revealable_fields
 from .uscc import MESSAGES, normalise, problem
 
 
@@ -35,7 +37,8 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-@sensitive_post_parameters("password", "password_again", "bank_account")
+@sensitive_post_parameters("password", "password_again", "bank_account", "representative_id_number")
+@never_cache  # a refused form shows the numbers typed back to their owner: never keep it in a cache
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
@@ -66,11 +69,51 @@ def uscc_check(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/_uscc_feedback.html", context)
 
 
+def _organisation_page(
+    request: HttpRequest, organisation: Organisation, *, own: bool, revealed: dict[str, str] | None = None
+) -> HttpResponse:
+    context = {
+        "organisation": organisation,
+        "members": organisation.members.order_by("username"),
+        "own": own,
+        "can_reveal": revealable_fields(request.user, organisation),
+        "revealed": revealed or {},
+    }
+    response = render(request, "accounts/organisation.html", context)
+    if revealed:
+        response["Cache-Control"] = "no-store, private, max-age=0"
+    return response
+
+
 @capability_required(Capability.ORGANISATION_VIEW_OWN)
 def organisation_own(request: HttpRequest) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=request.user.organisation_id)
-    members = organisation.members.order_by("username")
-    return render(request, "accounts/organisation.html", {"organisation": organisation, "members": members})
+    return _organisation_page(request, organisation, own=True)
+
+
+@capability_required(Capability.ORGANISATION_VIEW_ALL)
+def organisation_detail(request: HttpRequest, organisation_id: Any) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=organisation_id)
+    return _organisation_page(request, organisation, own=False)
+
+
+@signed_in
+@require_POST
+def organisation_reveal(request: HttpRequest, organisation_id: Any) -> HttpResponse:
+    """Show one masked number in full (audited). htmx swaps in the value; otherwise the whole page."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    field = request.POST.get("field", "")
+    if organisation is None:
+        raise Http404
+    value = services.organisation_reveal(
+        by=request.user, organisation=organisation, field=field, context=AuditContext.of(request)
+    )
+    if getattr(request, "htmx", False):
+        response = render(request, "accounts/_revealed.html", {"value": value})
+        response["Cache-Control"] = "no-store, private, max-age=0"
+        return response
+    own = organisation.pk == getattr(request.user, "organisation_id", None)
+    return _organisation_page(request, organisation, own=own, revealed={field: value})
 
 
 @capability_required(Capability.ORGANISATION_VIEW_ALL)

@@ -98,15 +98,15 @@ class Application(models.Model):
     #: Lines claimed ("5.1", "5.2", "6", "7", "8", "9", "10"): they decide the materials (Art. 16).
     claimed_lines = models.JSONField(_("claimed lines"), default=list)
     local_brand_seller = models.BooleanField(
-        _("sells 师市 brand products on third-party platforms"), default=False
+        _("sells brand products of the Division and city on third-party platforms"), default=False
     )
-    local_product_seller = models.BooleanField(_("sells 师市 products"), default=False)
+    local_product_seller = models.BooleanField(_("sells products of the Division and city"), default=False)
     warehouse_province = models.CharField(
         _("province of the forward warehouse"), max_length=20, choices=Province.choices, blank=True
     )
     # Eligibility declarations (Art. 14, 19, 21): the applicant's own statements, checked in review.
     registered_in_jurisdiction = models.BooleanField(
-        _("registered with the 师市 market regulator"), default=True
+        _("registered with the market regulator of the Division and city"), default=True
     )
     credit_or_tax_violation_3y = models.BooleanField(
         _("dishonesty record or tax-violation case in the last 3 years"), default=False
@@ -121,7 +121,7 @@ class Application(models.Model):
         _("major accident, tax-evasion case or major mass incident this year"), default=False
     )
     four_above_reward = models.BooleanField(
-        _("receives the 四上企业 reward for the same year"), default=False
+        _("receives the “four-above” enterprise reward for the same year"), default=False
     )
     pledge_signed_by = models.CharField(_("pledge signed by"), max_length=50, blank=True)
     pledged_at = models.DateTimeField(null=True, blank=True)
@@ -136,7 +136,12 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering: ClassVar[list[str]] = ["-created_at"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["round", "organisation"], name="one_application_per_round"),
+            # One live application per organisation and round; a withdrawn draft does not block a new one.
+            models.UniqueConstraint(
+                fields=["round", "organisation"],
+                condition=~models.Q(status="withdrawn"),
+                name="one_live_application_per_round",
+            ),
         ]
 
     def __str__(self) -> str:

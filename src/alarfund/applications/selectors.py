@@ -73,3 +73,16 @@ def application_estimate(application: Application, source: str = FigureSource.DE
         interpretation=application.round.interpretation,
         lang=lang,
     )
+
+
+def document_scope(document: Any) -> Any:
+    """ALARFUND_DOCUMENT_SCOPE: an application's documents belong to its organisation and its round, so an
+    auditor engaged for the round may read them."""
+    from alarfund.accounts.permissions import Scope
+
+    round_id = None
+    if document.subject_type == "application":
+        round_id = (
+            Application.objects.filter(pk=document.subject_id).values_list("round_id", flat=True).first()
+        )
+    return Scope(organisation_id=document.organisation_id, round_id=round_id)

@@ -331,11 +331,15 @@ def missing_for_submission(application: Application) -> list[str]:
         ),
         "6": (
             application.local_brand_seller,
-            _("Art. 6: confirm that you sell 师市 brand products on third-party platforms."),
+            _(
+                "Art. 6: confirm that you sell brand products of the Division and city on third-party platforms."
+            ),
         ),
         "7": (
             application.local_product_seller and figures.promotion_fees > 0,
-            _("Art. 7: confirm that you sell 师市 products and enter the promotion fees."),
+            _(
+                "Art. 7: confirm that you sell products of the Division and city and enter the promotion fees."
+            ),
         ),
         "8": (
             figures.inland_warehouse_rent > 0 and bool(application.warehouse_province),
@@ -458,3 +462,38 @@ def application_withdraw(
         current.save()
         _record(current, by=by, from_status=before, context=context)
     return current
+
+
+def application_material_upload(
+    *,
+    by: Any,
+    application: Application,
+    material_code: str,
+    files: list[Any],
+    context: AuditContext | None = None,
+) -> Any:
+    """Upload a material of the checklist: a draft takes any, a returned application only the materials
+    the reviewer asked for; after submission the files are frozen. `actor=None` is the trusted demo."""
+    from alarfund.evidence.services import document_upload
+
+    if by is not None:
+        _own(by, application)
+    with transaction.atomic():
+        # Locked: a submission in another tab cannot slip between this check and the upload.
+        current = Application.objects.select_for_update().get(pk=application.pk)
+        if current.status not in EDITABLE:
+            raise ValidationError(_("This application has been submitted: its figures and files are frozen."))
+        _fields, codes = reopened_items(current)
+        if material_code not in codes:
+            if current.status == ApplicationStatus.RETURNED:
+                raise ValidationError(_("Only the materials the reviewer asked for can be uploaded again."))
+            raise ValidationError(_("This material is not on the application's checklist."))
+        return document_upload(
+            actor=by,
+            organisation=current.organisation,
+            material_code=material_code,
+            files=files,
+            subject_type="application",
+            subject_id=current.pk,
+            context=context,
+        )

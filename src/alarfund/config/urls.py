@@ -6,6 +6,10 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("alarfund.web.urls")),
     path("accounts/", include("alarfund.accounts.urls")),
+    path("documents/", include("alarfund.evidence.urls")),
+    path("rounds/", include("alarfund.rounds.urls")),
+    path("applications/", include("alarfund.applications.urls")),
+    path("calculator/", include("alarfund.calculator.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

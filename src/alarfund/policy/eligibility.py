@@ -26,7 +26,7 @@ REASONS: tuple[Reason, ...] = (
         "NOT_REGISTERED",
         "14(一)",
         "未在师市辖区市场监管部门登记注册",
-        "not registered with the 师市 market-supervision authorities",
+        "not registered with the market-supervision authorities of the Division and city",
     ),
     Reason(
         "NOT_LEGAL_PERSON",
@@ -38,7 +38,7 @@ REASONS: tuple[Reason, ...] = (
         "CREDIT_OR_TAX_VIOLATION",
         "14(二)",
         "近三年有失信或税收违法案件",
-        "a 失信 record or tax-violation case in the last 3 years",
+        "a dishonesty record or tax-violation case in the last 3 years",
     ),
     Reason(
         "FALSE_MATERIAL_RECORD",
@@ -63,7 +63,7 @@ REASONS: tuple[Reason, ...] = (
         "FOUR_ABOVE_CONFLICT",
         "19",
         "同一年度已享受“四上企业”奖励（师市办发〔2024〕9号）",
-        "receives the 四上企业 reward for the same year",
+        "receives the “four-above” enterprise reward for the same year",
     ),
 )
 REASON_BY_CODE = {reason.code: reason for reason in REASONS}

@@ -205,7 +205,7 @@ class Explainer:
             band += f" 且 < {self._k(upper)}" if upper else ""
             return f"第六条：销售师市品牌产品，{label} {band}，奖励 {yuan(amount)}"
         band += f" and < {self._k(upper)}" if upper else ""
-        return f"Art. 6: sells 师市 brand products, {label} {band}, reward {yuan(amount)}"
+        return f"Art. 6: sells brand products of the Division and city, {label} {band}, reward {yuan(amount)}"
 
     def _art7(self, i: int, amount: int) -> str:
         shown_fees = yuan(self.fees[i])
@@ -213,7 +213,7 @@ class Explainer:
         capped = self._capped(self.fees[i], self._rate7, amount)
         if self.zh:
             return f"第七条：销售师市产品，线上推广服务费 {fees}；{capped}"
-        return f"Art. 7: sells 师市 products, promotion fees {fees}; {capped}"
+        return f"Art. 7: sells products of the Division and city, promotion fees {fees}; {capped}"
 
     def _art8(self, i: int, amount: int) -> str:
         p = self.p

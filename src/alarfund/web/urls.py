@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("applications/", views.workspace_view("applications"), name="applications"),
     path("review/first/", views.workspace_view("review_first"), name="review_first"),
     path("review/second/", views.workspace_view("review_second"), name="review_second"),
     path("audit/", views.workspace_view("audit"), name="audit_work"),

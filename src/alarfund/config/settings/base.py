@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "alarfund.audit",
     "alarfund.accounts",
+    "alarfund.evidence",
     "alarfund.web",
     "alarfund.rounds",
     "alarfund.applications",
@@ -139,9 +140,24 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "token"]
 
 # Who may see an auditor's rounds: the rounds app provides this function (see permissions.py).
-ALARFUND_AUDITOR_ENGAGEMENTS = "alarfund.accounts.permissions.no_engagements"
+ALARFUND_AUDITOR_ENGAGEMENTS = "alarfund.rounds.services.engaged_round_ids"
 # Number of trusted reverse proxies in front of the app (client address from X-Forwarded-For).
 ALARFUND_TRUSTED_PROXIES = env.integer("ALARFUND_TRUSTED_PROXIES", 0)
+
+# --- Sensitive personal data and private documents (docs/adr/0007) ------------------------------
+# Field-encryption master keys, current first (ALARFUND_FIELD_KEY or a generated key file).
+ALARFUND_FIELD_KEYS = env.field_keys(DATA_DIR)
+ALARFUND_UPLOAD_MAX_BYTES = env.integer("ALARFUND_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+ALARFUND_UPLOAD_MAX_BYTES_BY_MATERIAL = {"tracking_numbers": 60 * 1024 * 1024}
+ALARFUND_UPLOAD_MAX_FILES = env.integer("ALARFUND_UPLOAD_MAX_FILES", 10)
+# Which kinds each material accepts (others: pdf, jpeg, png, xlsx, csv).
+ALARFUND_UPLOAD_KINDS_BY_MATERIAL = {
+    "tracking_numbers": ["xlsx", "csv"],
+    "id_card": ["jpeg", "png", "pdf"],
+}
+ALARFUND_SENSITIVE_MATERIALS = ["id_card"]
+# (document) -> Scope: the rounds/applications apps name their function here (auditor engagement).
+ALARFUND_DOCUMENT_SCOPE = "alarfund.applications.selectors.document_scope"
 
 # --- Language -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

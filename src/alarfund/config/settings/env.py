@@ -13,6 +13,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+FIELD_KEY_FILE = "field_key"
 
 
 def text(name: str, default: str = "") -> str:
@@ -78,6 +79,48 @@ def generated_secret_key(folder: Path) -> str:
 def secret_key(folder: Path) -> str:
     """``ALARFUND_SECRET_KEY`` if set, otherwise the generated key in the data folder."""
     return text("ALARFUND_SECRET_KEY") or generated_secret_key(folder)
+
+
+def generated_field_key(folder: Path) -> str:
+    """The field-encryption master key kept in ``folder`` (base64 of 32 random bytes): generated once
+    (mode 0600, O_EXCL, like the secret key) and then reused. Losing it loses the encrypted ID numbers
+    and bank accounts: back it up with the database, but not in the same place."""
+    from alarfund.sensitive import SensitiveDataError, new_master_key, parse_master_key
+
+    path = folder / FIELD_KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        try:
+            parse_master_key(key)
+        except SensitiveDataError as exc:
+            raise ImproperlyConfigured(f"{path}: {exc}") from None
+        return key
+    key = new_master_key()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def field_keys(folder: Path) -> list[str]:
+    """Master keys for field-level encryption, current first.
+
+    ``ALARFUND_FIELD_KEY`` (base64, 32 bytes) if set, otherwise the generated key in the data folder;
+    then the retired keys of ``ALARFUND_FIELD_KEYS_RETIRED`` (comma-separated), which still decrypt
+    values written before a rotation (``alarfund manage rotate_field_key`` re-encrypts them).
+    """
+    from alarfund.sensitive import SensitiveDataError, parse_master_key
+
+    keys = [text("ALARFUND_FIELD_KEY") or generated_field_key(folder)]
+    keys += items("ALARFUND_FIELD_KEYS_RETIRED", [])
+    for index, key in enumerate(keys):
+        name = "ALARFUND_FIELD_KEY" if index == 0 else "ALARFUND_FIELD_KEYS_RETIRED"
+        try:
+            parse_master_key(key)
+        except SensitiveDataError as exc:
+            raise ImproperlyConfigured(f"{name}: {exc}") from None
+    return keys
 
 
 def database(folder: Path) -> dict[str, object]:

@@ -1,0 +1,1 @@
+"""Private documents (the applicants' evidence): content-checked uploads, versions, checked downloads."""
