@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
         "--lang", choices=["zh-hans", "en"], default="zh-hans", help="language of the explanations"
     )
 
+    audit = sub.add_parser("audit", help="the audit trail")
+    audit.add_argument(
+        "action", choices=["verify"], help="verify: report the first altered, inserted or deleted row"
+    )
+
     manage = sub.add_parser("manage", help="Django management commands", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -56,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         return runner.demo()
     if args.command == "worker":
         return runner.worker()
+    if args.command == "audit":
+        return runner.manage(["audit_verify"])
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -164,5 +164,8 @@ def demo() -> int:
     from alarfund.applications.demo import seed_round_demo
 
     seed_round_demo(report=lambda line: print(line))
+    from alarfund.plans.demo import seed_plan_demo
+
+    seed_plan_demo(report=lambda line: print(line))
     logger.debug("demo seeded in %.1fs", time.monotonic() - started)
     return 0

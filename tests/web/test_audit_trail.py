@@ -68,7 +68,12 @@ def test_deleting_the_latest_events_is_detected() -> None:
     audit_record(action="test.a")
     last = audit_record(action="test.b")
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The database refuses DELETE (audit 0003): only a superuser switching triggers off gets past.
+            cursor.execute("SET session_replication_role = replica")
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE seq = %s", [last.seq])  # noqa: S608
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
     assert not audit_verify().ok
 
 

@@ -29,6 +29,7 @@ EXPECTED_PAGES: dict[Role, set[str]] = {
     R.BUREAU_OFFICER: {
         "accounts:organisations",
         "rounds:manage",
+        "registers:list",
         "web:review_second",
         "web:plan_prepare",
         "web:payments",

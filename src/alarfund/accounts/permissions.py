@@ -38,6 +38,7 @@ class Capability(TextChoices):
     AUDIT_WORK = "audit.work", _("audit applications in an engaged round")
     DEPARTMENT_OPINION = "department.opinion", _("give a department opinion")
     ROUND_MANAGE = "round.manage", _("open and manage yearly rounds")
+    REGISTER_MANAGE = "register.manage", _("keep the eligibility registers (bans, records, rewards)")
     PLAN_PREPARE = "plan.prepare", _("prepare the reward plan and public notice")
     PLAN_APPROVE = "plan.approve", _("approve the reward plan")
     PAYMENT_PREPARE = "payment.prepare", _("prepare payment batches")
@@ -73,6 +74,7 @@ PERMISSIONS: dict[Capability, dict[Role, Scoping]] = {
     C.AUDIT_WORK: {R.AUDITOR: S.ENGAGED_ROUND},
     C.DEPARTMENT_OPINION: {R.DEPARTMENT_OFFICER: S.OWN_DEPARTMENT},
     C.ROUND_MANAGE: {R.BUREAU_OFFICER: S.ANY},
+    C.REGISTER_MANAGE: {R.BUREAU_OFFICER: S.ANY},
     C.PLAN_PREPARE: {R.BUREAU_OFFICER: S.ANY},
     C.PLAN_APPROVE: {R.BUREAU_APPROVER: S.ANY},
     C.PAYMENT_PREPARE: {R.BUREAU_OFFICER: S.ANY},

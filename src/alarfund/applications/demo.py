@@ -21,6 +21,7 @@ from alarfund.accounts.demo import ALAR_REGION, demo_id_number
 from alarfund.accounts.models import User
 from alarfund.accounts.services import organisation_register
 from alarfund.accounts.uscc import make_uscc
+from alarfund.review.demo import demo_step, seed_review_demo
 from alarfund.rounds.models import AuditorEngagement, Round, RoundStatus
 from alarfund.rounds.services import auditor_engage, round_create, round_transition
 
@@ -32,7 +33,6 @@ from .services import (
     application_save,
     application_start,
     application_submit,
-    application_transition,
     application_withdraw,
 )
 
@@ -320,7 +320,8 @@ def _apply(
         ],
     }
     for actor, to, note in steps[stage]:
-        app = application_transition(by=actor, application=app, to=to, note=note)
+        # The audit and the move to "ready" are done as the auditor, departments and bureau would.
+        app = demo_step(actor, app, to, note, staff.officer)
     if stage == S.RETURNED:
         application_return_for_supplement(
             by=staff.association,
@@ -360,6 +361,7 @@ def seed_round_demo(
             user = _organisation(spec, number)
             if not Application.objects.filter(round=round_, organisation=user.organisation).exists():
                 _apply(user, round_, staff, spec.stage, spec.figures, today)
+    seed_review_demo(today, report=report)
     count = Application.objects.filter(round=round_).count()
     report(
         f"Round {round_.sales_year}: window {round_.window_start} – {round_.window_end}, {count} applications "

@@ -37,7 +37,12 @@ def documents_by_code(application: Application) -> dict[str, list[Any]]:
 
 
 def application_facts(application: Application, source: str = FigureSource.DECLARED) -> ApplicantFacts:
+    """The engine's applicant record: the figures of `source`, and the eligibility facts, where the
+    applicant's own declarations are ORed with the bureau's registers (Art. 14, 19, 20, 21)."""
+    from alarfund.registers.selectors import eligibility_flags
+
     figures = application.figure_sets.get(source=source)
+    registers = eligibility_flags(application)
     return ApplicantFacts(
         id=str(application.pk),
         name=application.organisation.name,
@@ -56,12 +61,23 @@ def application_facts(application: Application, source: str = FigureSource.DECLA
             for d in application.demonstrations.all()
         ),
         registered_in_jurisdiction=application.registered_in_jurisdiction,
-        credit_or_tax_violation_3y=application.credit_or_tax_violation_3y,
-        false_material_3y=application.false_material_3y,
+        credit_or_tax_violation_3y=application.credit_or_tax_violation_3y
+        or registers.credit_or_tax_violation,
+        false_material_3y=application.false_material_3y or registers.false_material,
         statistics_reported=application.statistics_reported,
-        major_incident=application.major_incident,
-        four_above_reward=application.four_above_reward,
+        major_incident=application.major_incident or registers.major_incident,
+        four_above_reward=application.four_above_reward or registers.four_above_reward,
+        banned_until=registers.banned_until,
     )
+
+
+def blocking_reasons(application: Application) -> list[str]:
+    """Why the bureau's registers block this application (one sentence each, with the article, the date
+    and the source document, in the reader's language); empty when nothing blocks. For the applicant's
+    page and the reviewers'."""
+    from alarfund.registers.selectors import blocking_reasons as register_reasons
+
+    return register_reasons(application)
 
 
 def application_estimate(application: Application, source: str = FigureSource.DECLARED) -> Estimate:

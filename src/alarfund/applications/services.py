@@ -37,7 +37,7 @@ from .models import (
     SupplementRequest,
 )
 from .selectors import checklist_for, documents_by_code
-from .transitions import EDITABLE, capability_for
+from .transitions import EDITABLE, NEEDS_REASON, capability_for, guard_problems
 
 MONEY_FIELDS = (
     "online_sales",
@@ -101,6 +101,17 @@ def _record(
         object_id=application.pk,
         details={"from": from_status, "to": application.status, "note": note},
     )
+    if from_status:
+        # Whoever must act next hears of it once the change is committed (never on a rollback).
+        from alarfund.notifications.services import notify_status_change
+
+        notify_status_change(application=application, from_status=from_status, note=note)
+
+
+def clean_figures(data: dict[str, Any]) -> dict[str, Any]:
+    """Figures (money lines and parcels) validated with the engine's own rules; errors keyed by field.
+    Used by the review for the audited and final figures."""
+    return _clean({name: value for name, value in data.items() if name in FIGURE_FIELDS})
 
 
 def application_start(
@@ -261,6 +272,7 @@ def application_save(
         allowed, _codes = reopened_items(current)
         figures = current.figure_sets.get(source=FigureSource.DECLARED)
         changed = _changed_fields(current, figures, clean)
+        before = {name: _audit_value(current, figures, name) for name in sorted(changed)}
         if current.status == ApplicationStatus.RETURNED:
             if "declarations" in allowed:
                 allowed |= set(DECLARATIONS)
@@ -290,9 +302,25 @@ def application_save(
             context=context,
             object_type="application",
             object_id=current.pk,
-            details={"changed": sorted(changed)},
+            details={
+                "changed": sorted(changed),
+                "before": before,
+                "after": {name: _audit_value(current, figures, name) for name in sorted(changed)},
+            },
         )
     return current
+
+
+def _audit_value(application: Application, figures: Figures, name: str) -> Any:
+    """A field's value as the audit trail records it (before/after an edit)."""
+    if name in FIGURE_FIELDS:
+        return str(getattr(figures, name))
+    if name == "demonstrations":
+        return [
+            f"{d.level}:{d.title}:{d.selected_on.isoformat()}:{d.first_time}"
+            for d in application.demonstrations.all()
+        ]
+    return getattr(application, name)
 
 
 def _changed_fields(application: Application, figures: Figures, clean: dict[str, Any]) -> set[str]:
@@ -413,8 +441,11 @@ def application_transition(
                 % {"status": ApplicationStatus(current.status).label, "to": ApplicationStatus(to).label}
             )
         require(by, capability, scope=_scope(current))
-        if to in (ApplicationStatus.REJECTED, ApplicationStatus.RETURNED) and not note.strip():
+        if to in NEEDS_REASON and not note.strip():
             raise ValidationError({"note": [_("Give the reason.")]})
+        problems = guard_problems(current, current.status, to)
+        if problems:
+            raise ValidationError(problems)
         before = current.status
         current.status = to
         current.version += 1

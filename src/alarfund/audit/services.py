@@ -134,25 +134,68 @@ def audit_record(
 
 @dataclass(frozen=True)
 class ChainReport:
+    """The verifier's answer. ``problem`` says what happened at ``first_bad_seq``:
+
+    * ``altered``: the row's content no longer matches its hash (or its hash was recomputed, so the next
+      row no longer links to it);
+    * ``deleted``: a row is missing (a gap in the sequence, rows renumbered to close a gap, or rows
+      removed from the end, which the chain head still counts);
+    * ``inserted``: a row that the chain never contained (beyond the head, or pushing the rows after it
+      one place down).
+    """
+
     ok: bool
     checked: int
     first_bad_seq: int | None = None
+    problem: str = ""
+    head_seq: int = 0
+    head_hash: str = ""
+
+
+def _hash_with_seq(event: AuditEvent, seq: int) -> str:
+    original = event.seq
+    try:
+        event.seq = seq
+        return compute_hash(event)
+    finally:
+        event.seq = original
 
 
 def audit_verify() -> ChainReport:
-    """Recompute every hash and link, in order; report the first event that does not match."""
+    """Recompute every hash and link, in order; report the first row that was altered, inserted or
+    deleted (and what happened there)."""
     prev = GENESIS_HASH
+    expected = 1
     checked = 0
+    head = AuditChainHead.objects.filter(id=1).first()
+    head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS_HASH)
+
+    def bad(seq: int, problem: str) -> ChainReport:
+        return ChainReport(False, checked, seq, problem, head_seq, head_hash)
+
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
-        if event.prev_hash != prev or compute_hash(event) != event.hash or event.seq != checked + 1:
-            return ChainReport(False, checked, event.seq)
+        if event.seq > expected:
+            return bad(expected, "deleted")
+        if compute_hash(event) != event.hash:
+            if _hash_with_seq(event, event.seq + 1) == event.hash:
+                return bad(event.seq, "deleted")  # renumbered down to close a gap
+            if _hash_with_seq(event, event.seq - 1) == event.hash:
+                return bad(event.seq - 1, "inserted")  # pushed down by a row put before it
+            return bad(event.seq, "altered")
+        if event.prev_hash != prev:
+            # The row itself is intact but does not follow its predecessor: that one was altered and
+            # its hash recomputed, or it was put in (an inserted row with a hash of its own).
+            return bad(event.seq - 1, "altered" if head is None or event.seq - 1 <= head_seq else "inserted")
+        if head is not None and event.seq > head_seq:
+            return bad(event.seq, "inserted")  # beyond what the chain head has ever counted
         prev = event.hash
         checked += 1
-    head = AuditChainHead.objects.filter(id=1).first()
-    if head is not None and (head.seq != checked or head.last_hash != prev):
-        # Events were removed from the end of the chain.
-        return ChainReport(False, checked, checked + 1)
-    return ChainReport(True, checked)
+        expected += 1
+    if head is not None and head_seq > checked:
+        return bad(checked + 1, "deleted")  # removed from the end of the chain
+    if head is not None and head_hash != prev:
+        return bad(checked, "altered")  # the last row was altered and its hash recomputed
+    return ChainReport(True, checked, None, "", head_seq, head_hash)
 
 
 def audit_from_request(

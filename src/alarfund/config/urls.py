@@ -10,6 +10,10 @@ urlpatterns = [
     path("rounds/", include("alarfund.rounds.urls")),
     path("applications/", include("alarfund.applications.urls")),
     path("calculator/", include("alarfund.calculator.urls")),
+    path("review/", include("alarfund.review.urls")),
+    path("registers/", include("alarfund.registers.urls")),
+    path("notifications/", include("alarfund.notifications.urls")),
+    path("plans/", include("alarfund.plans.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

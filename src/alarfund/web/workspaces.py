@@ -65,7 +65,7 @@ WORKSPACES: tuple[Workspace, ...] = (
             "Collect the applicants' materials and check them first: completeness, consistency, "
             "eligibility (Art. 17 (2), Art. 18). Return incomplete applications with reasons."
         ),
-        False,
+        True,
     ),
     Workspace(
         "review_second",
@@ -76,7 +76,7 @@ WORKSPACES: tuple[Workspace, ...] = (
             "Re-examine the applications the association passed, engage the third-party auditor and "
             "consult the statistics, tax and market regulation departments (Art. 17 (3), Art. 18)."
         ),
-        False,
+        True,
     ),
     Workspace(
         "audit",
@@ -87,7 +87,7 @@ WORKSPACES: tuple[Workspace, ...] = (
             "Audit the figures of the applications in the rounds you are engaged for, and record audited "
             "amounts and findings. You see only those rounds."
         ),
-        False,
+        True,
     ),
     Workspace(
         "opinions",
@@ -98,7 +98,7 @@ WORKSPACES: tuple[Workspace, ...] = (
             "Give your department's opinion on the applicants the Commerce Bureau consults you about: "
             "statistics reporting, tax compliance, or market regulation records (Art. 14, 17, 21)."
         ),
-        False,
+        True,
     ),
     Workspace(
         "rounds",
@@ -112,6 +112,18 @@ WORKSPACES: tuple[Workspace, ...] = (
         True,
     ),
     Workspace(
+        "registers",
+        C.REGISTER_MANAGE,
+        "registers:list",
+        _("Eligibility registers"),
+        _(
+            "Keep the registers that feed the eligibility check: bans after fraud (Art. 20), dishonesty and "
+            "tax-violation records (Art. 14), false-material records, major incidents and tax-evasion "
+            "cases (Art. 21) and the 'four-above' enterprise rewards (Art. 19); import them from a spreadsheet."
+        ),
+        True,
+    ),
+    Workspace(
         "plan",
         C.PLAN_PREPARE,
         "web:plan_prepare",
@@ -120,7 +132,7 @@ WORKSPACES: tuple[Workspace, ...] = (
             "Compute the reward plan from audited figures within the budget (Art. 3, 7, 8, 10), publish "
             "the list for at least 5 working days (Art. 17) and handle objections."
         ),
-        False,
+        True,
     ),
     Workspace(
         "plan_approve",
@@ -128,7 +140,7 @@ WORKSPACES: tuple[Workspace, ...] = (
         "web:plan_approve",
         _("Plan approval"),
         _("Approve the reward plan before it is submitted to the Division and city for deliberation."),
-        False,
+        True,
     ),
     Workspace(
         "payments",

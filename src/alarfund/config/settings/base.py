@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "alarfund.web",
     "alarfund.rounds",
     "alarfund.applications",
+    "alarfund.review",
+    "alarfund.registers",
+    "alarfund.notifications",
+    "alarfund.plans",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "alarfund.web.context_processors.shell",
+                "alarfund.notifications.context_processors.unread",
             ],
         },
     }

@@ -1,0 +1,5 @@
+"""The review's fixtures (staff of every role, an engaged auditor, a round, an applicant)."""
+
+from tests.review.conftest import applicant, documents_dir, english, round_, staff
+
+__all__ = ["applicant", "documents_dir", "english", "round_", "staff"]
