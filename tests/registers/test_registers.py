@@ -259,3 +259,16 @@ def test_the_applicant_reads_the_reason_on_their_page(officer, application):
     )
     assert "BANNED" in body  # the engine's gate on the applicant's own estimate (Chinese page by default)
     assert "第二十条" in body
+
+
+def test_the_applicant_reads_the_register_reason_on_its_pages(officer, application, client):
+    from django.urls import reverse
+
+    from tests.conftest import sign_in
+
+    entry(officer, application.organisation, occurred_on="2025-06-01", end_date="2028-05-31")
+    user = application.organisation.members.first()
+    sign_in(client, user)
+    for url in (reverse("applications:mine"), reverse("applications:detail", args=[application.pk])):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "师市商务局处理决定〔2025〕7号" in page and "2028-05-31" in page, url

@@ -35,7 +35,7 @@ from alarfund.stale import StaleEdit
 from . import pdf, services
 from .forms import FIGURE_LABELS, FLAG_LABELS, ApplicationForm, DemonstrationFormSet, PledgeForm
 from .models import Application, ApplicationStatus, FigureSource
-from .selectors import application_estimate, checklist_for
+from .selectors import application_estimate, blocking_reasons, checklist_for
 from .transitions import EDITABLE
 
 SUBJECT = "application"
@@ -96,6 +96,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "application": a,
             "asks": _asks(a),
             "estimate": application_estimate(a) if a.status != ApplicationStatus.WITHDRAWN else None,
+            "blocking_reasons": blocking_reasons(a),
             "editable": a.status in EDITABLE,
         }
         for a in applications
@@ -130,6 +131,7 @@ def detail(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     context = {
         **pdf.form_context(application),
         "asks": _asks(application),
+        "blocking_reasons": blocking_reasons(application),
         "timeline": application.timeline.all(),
         "editable": application.status in EDITABLE,
         "withdrawable": application.status == ApplicationStatus.DRAFT,
