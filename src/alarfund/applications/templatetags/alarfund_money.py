@@ -60,3 +60,19 @@ def article_ref(article: Any) -> str:
         except ValueError:
             pass
     return f"Art. {number}" + (f"({item})" if item else "")
+
+
+@register.filter
+def status_label(code: Any) -> str:
+    """An application status code as its translated label (snapshots keep codes)."""
+    from alarfund.applications.models import ApplicationStatus
+
+    return str(ApplicationStatus(code).label) if code in ApplicationStatus.values else str(code)
+
+
+@register.filter
+def level_label(code: Any) -> str:
+    """An Art. 9 demonstration level code as its translated label."""
+    from alarfund.applications.models import DemonstrationLevel
+
+    return str(DemonstrationLevel(code).label) if code in DemonstrationLevel.values else str(code)
