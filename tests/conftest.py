@@ -100,3 +100,17 @@ def client_as(make_user: Callable[..., User]) -> Callable[..., tuple[Client, Use
 
 ALL_ROLES = list(Role)
 STAFF = [role for role in Role if role != Role.APPLICANT]
+
+
+@pytest.fixture(autouse=True)
+def documents_dir(tmp_path: Any, settings: Any) -> Any:
+    """Every test gets its own private documents folder (uploads never land in ./var)."""
+    folder = tmp_path / "documents"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder), "file_permissions_mode": 0o600},
+        },
+    }
+    return folder

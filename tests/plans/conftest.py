@@ -6,7 +6,6 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,19 +23,6 @@ FIGURE_FIELDS = (
     "inland_warehouse_rent",
     "parcels",
 )
-
-
-@pytest.fixture
-def documents_dir(tmp_path: Path, settings: Any) -> Path:
-    folder = tmp_path / "documents"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(folder), "file_permissions_mode": 0o600},
-        },
-    }
-    return folder
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,19 +12,6 @@ from alarfund.rounds.services import auditor_engage
 from tests.applications.helpers import make_round
 
 from .helpers import Staff
-
-
-@pytest.fixture(autouse=True)
-def documents_dir(tmp_path: Path, settings: Any) -> Path:
-    folder = tmp_path / "documents"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(folder), "file_permissions_mode": 0o600},
-        },
-    }
-    return folder
 
 
 @pytest.fixture(autouse=True)
