@@ -1,5 +1,5 @@
 """The review's fixtures (staff of every role, an engaged auditor, a round, an applicant)."""
 
-from tests.review.conftest import applicant, documents_dir, english, round_, staff
+from tests.review.conftest import applicant, english, round_, staff
 
-__all__ = ["applicant", "documents_dir", "english", "round_", "staff"]
+__all__ = ["applicant", "english", "round_", "staff"]

@@ -206,15 +206,22 @@ PDF = (
 )
 
 
-def _tracking_csv(count: int = 20) -> bytes:
+def _tracking_csv(start: int, count: int = 20) -> bytes:
+    """A short list of tracking numbers starting at `start` (each applicant its own range)."""
     rows = ["快递单号,快递公司,发货日期"]
-    rows += [f"SF{1400000000000 + n},顺丰速运,2025-{(n % 12) + 1:02d}-15" for n in range(count)]
+    rows += [f"SF{1400000000000 + start + n},顺丰速运,2025-{(n % 12) + 1:02d}-15" for n in range(count)]
     return ("\n".join(rows) + "\n").encode("utf-8")
 
 
-def _file_for(code: str) -> SimpleUploadedFile:
+#: The demo's lists do not overlap, except qiye07's, which repeats two of qiye01's numbers: the
+#: cross-applicant duplicate check has something real to find.
+TRACKING_START = {"qiye07": 52_000 + 18}  # qiye01 starts at 52,000
+
+
+def _file_for(code: str, username: str = "") -> SimpleUploadedFile:
     if code == "tracking_numbers":
-        return SimpleUploadedFile("快递单号明细.csv", _tracking_csv(), content_type="text/csv")
+        start = TRACKING_START.get(username, sum(map(ord, username)) % 97 * 1000)
+        return SimpleUploadedFile("快递单号明细.csv", _tracking_csv(start), content_type="text/csv")
     return SimpleUploadedFile(f"{code}.pdf", PDF, content_type="application/pdf")
 
 
@@ -288,7 +295,10 @@ def _apply(
         return application_withdraw(by=user, application=app)
     for material in checklist_for(app):
         application_material_upload(
-            by=user, application=app, material_code=material.code, files=[_file_for(material.code)]
+            by=user,
+            application=app,
+            material_code=material.code,
+            files=[_file_for(material.code, user.username)],
         )
     app = application_submit(
         by=user,

@@ -519,7 +519,7 @@ def application_material_upload(
             if current.status == ApplicationStatus.RETURNED:
                 raise ValidationError(_("Only the materials the reviewer asked for can be uploaded again."))
             raise ValidationError(_("This material is not on the application's checklist."))
-        return document_upload(
+        version = document_upload(
             actor=by,
             organisation=current.organisation,
             material_code=material_code,
@@ -528,3 +528,10 @@ def application_material_upload(
             subject_id=current.pk,
             context=context,
         )
+        # A list of tracking numbers is imported and checked in the background (Art. 10, 16(八)).
+        from alarfund.tracking.services import material_uploaded
+
+        material_uploaded(
+            by=by, application=current, material_code=material_code, version=version, context=context
+        )
+        return version

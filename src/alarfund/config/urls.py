@@ -10,6 +10,7 @@ urlpatterns = [
     path("rounds/", include("alarfund.rounds.urls")),
     path("applications/", include("alarfund.applications.urls")),
     path("calculator/", include("alarfund.calculator.urls")),
+    path("tracking/", include("alarfund.tracking.urls")),
     path("review/", include("alarfund.review.urls")),
     path("registers/", include("alarfund.registers.urls")),
     path("notifications/", include("alarfund.notifications.urls")),

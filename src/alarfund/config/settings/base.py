@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "alarfund.web",
     "alarfund.rounds",
     "alarfund.applications",
+    "alarfund.tracking",
     "alarfund.review",
     "alarfund.registers",
     "alarfund.notifications",
