@@ -303,19 +303,27 @@ def password_change(*, user: User, new_password: str, context: AuditContext | No
 
     Changing the password changes the session hash, which ends the user's other sessions.
     """
-    password_validation.validate_password(new_password, user)
+    return _store_password(
+        user,
+        new_password,
+        must_change=False,
+        action="user.password_change",
+        actor=Actor.of(user),
+        context=context,
+    )
+
+
+def _store_password(
+    user: User, password: str, *, must_change: bool, action: str, actor: Actor, context: AuditContext | None
+) -> User:
+    """Validate, hash and save a password, and audit it, in one transaction."""
+    password_validation.validate_password(password, user)
     with transaction.atomic():
-        user.set_password(new_password)
-        user.must_change_password = False
+        user.set_password(password)
+        user.must_change_password = must_change
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        audit_record(
-            action="user.password_change",
-            actor=Actor.of(user),
-            context=context,
-            object_type="user",
-            object_id=user.pk,
-        )
+        audit_record(action=action, actor=actor, context=context, object_type="user", object_id=user.pk)
     return user
 
 
@@ -404,17 +412,11 @@ def user_password_set(
     """An administrator (or a trusted command, ``by=None``) sets someone's password."""
     if by is not None:
         require(by, Capability.USER_MANAGE)
-    password_validation.validate_password(password, user)
-    with transaction.atomic():
-        user.set_password(password)
-        user.must_change_password = must_change_password
-        user.password_changed_at = timezone.now()
-        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        audit_record(
-            action="user.password_set",
-            actor=Actor.of(by),
-            context=context,
-            object_type="user",
-            object_id=user.pk,
-        )
-    return user
+    return _store_password(
+        user,
+        password,
+        must_change=must_change_password,
+        action="user.password_set",
+        actor=Actor.of(by),
+        context=context,
+    )
