@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "alarfund.config.settings.production",
     "ALARFUND_SECRET_KEY": "k" * 20 + "-production-test-secret-key-that-is-long-enough-0123456789",
     "ALARFUND_ALLOWED_HOSTS": "fund.example.gov.cn",
+    "ALARFUND_FIELD_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",  # a test key: 32 bytes
 }
 
 
@@ -42,6 +43,9 @@ def test_production_refuses_to_start_without_secret_or_hosts(tmp_path: Path) -> 
     no_secret = {**PRODUCTION_ENV, "ALARFUND_SECRET_KEY": ""}
     result = run([sys.executable, "-m", "alarfund.cli", "manage", "check"], tmp_path, **no_secret)
     assert result.returncode != 0 and "ALARFUND_SECRET_KEY" in result.stderr
+    no_field_key = {**PRODUCTION_ENV, "ALARFUND_FIELD_KEY": ""}
+    result = run([sys.executable, "-m", "alarfund.cli", "manage", "check"], tmp_path, **no_field_key)
+    assert result.returncode != 0 and "ALARFUND_FIELD_KEY" in result.stderr
     no_hosts = {**PRODUCTION_ENV, "ALARFUND_ALLOWED_HOSTS": ""}
     result = run([sys.executable, "-m", "alarfund.cli", "manage", "check"], tmp_path, **no_hosts)
     assert result.returncode != 0 and "ALARFUND_ALLOWED_HOSTS" in result.stderr

@@ -14,6 +14,13 @@ SECRET_KEY = text("ALARFUND_SECRET_KEY")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("production needs ALARFUND_SECRET_KEY (at least 50 random characters)")
 
+# Every host of a deployment must encrypt and decrypt with the same key: never a per-host generated one.
+if not text("ALARFUND_FIELD_KEY"):
+    raise ImproperlyConfigured(
+        "production needs ALARFUND_FIELD_KEY (base64 of 32 random bytes, the same on every host; "
+        'generate one with: python -c "import alarfund.sensitive as s; print(s.new_master_key())")'
+    )
+
 ALLOWED_HOSTS = items("ALARFUND_ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("production needs ALARFUND_ALLOWED_HOSTS (comma-separated host names)")
