@@ -55,6 +55,21 @@ def _approve(approver, version, **kw):
     return plan_approve(by=approver, version=version, **{**values, **kw})
 
 
+def _adjust_and_freeze(officer, version, application, amount):
+    """Lower the applicant's line 5.1 (partly proven evidence) and freeze the version."""
+    adjustment_set(
+        by=officer,
+        version=version,
+        application=application,
+        line="5.1",
+        amount=amount,
+        reason="部分凭证",
+        lock=version.lock,
+    )
+    version.refresh_from_db()
+    return plan_freeze(by=officer, version=version, lock=version.lock)
+
+
 def test_adjustment_lowers_a_line_with_reason_and_is_explained(officer, plan) -> None:
     version, a, _b = plan
     adjustment_set(
@@ -157,17 +172,7 @@ def test_adjustment_of_an_application_not_ready_is_refused(officer, plan, make_r
 
 def test_freeze_then_recompute_reproduces_to_the_fen(officer, plan) -> None:
     version, a, _b = plan
-    adjustment_set(
-        by=officer,
-        version=version,
-        application=a,
-        line="5.1",
-        amount="40000.55",
-        reason="部分凭证",
-        lock=version.lock,
-    )
-    version.refresh_from_db()
-    frozen = plan_freeze(by=officer, version=version, lock=version.lock)
+    frozen = _adjust_and_freeze(officer, version, a, "40000.55")
     assert frozen.status == VersionStatus.FROZEN
     stored = json.dumps(frozen.outputs, ensure_ascii=False, sort_keys=True)
     # Later changes to the application do not touch the frozen snapshot.
@@ -261,17 +266,7 @@ def test_paying_before_approval_is_out_of_sequence(officer, plan) -> None:
 
 def test_new_version_needs_a_reason_and_keeps_the_adjustments(officer, approver, plan, documents_dir) -> None:
     version, a, _b = plan
-    adjustment_set(
-        by=officer,
-        version=version,
-        application=a,
-        line="5.1",
-        amount="40000",
-        reason="部分凭证",
-        lock=version.lock,
-    )
-    version.refresh_from_db()
-    version = plan_freeze(by=officer, version=version, lock=version.lock)
+    version = _adjust_and_freeze(officer, version, a, "40000")
     approved = _approve(approver, version)
     with pytest.raises(ValidationError):
         plan_new_version(by=officer, version=approved, reason=" ")
