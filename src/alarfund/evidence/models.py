@@ -110,6 +110,8 @@ class DocumentFile(models.Model):
     size = models.BigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     metadata_removed = models.BooleanField(_("metadata removed"), default=False)
+    #: Set when the retention job deleted the stored file (docs/retention.md); the row stays as a record.
+    purged_at = models.DateTimeField(_("deleted under the retention rules"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("document file")

@@ -32,7 +32,13 @@ from .access import HIDDEN_CODES, can_view
 from .exceptions import UploadRefused
 from .models import SUBJECT_ORGANISATION, Document, DocumentFile, DocumentVersion
 
-__all__ = ["UploadRefused", "document_file_open", "document_upload", "is_sensitive_material"]
+__all__ = [
+    "DocumentPurged",
+    "UploadRefused",
+    "document_file_open",
+    "document_upload",
+    "is_sensitive_material",
+]
 
 logger = logging.getLogger("alarfund.evidence")
 STORAGE_ALIAS = "documents"
@@ -218,6 +224,14 @@ class DocumentHidden(Http404):
     """Not found, or someone else's: the same answer for both (and audited)."""
 
 
+class DocumentPurged(Exception):
+    """The file was deleted under the retention rules; its record (name, size, hash, date) remains."""
+
+    def __init__(self, document_file: DocumentFile) -> None:
+        super().__init__(str(document_file.pk))
+        self.document_file = document_file
+
+
 def document_file_open(
     *, user: Any, document_file_id: uuid.UUID, context: AuditContext | None = None
 ) -> tuple[DocumentFile, IO[bytes]]:
@@ -250,6 +264,8 @@ def document_file_open(
             details={"code": decision_code},
         )
         raise DocumentHidden()
+    if document_file.purged_at is not None:
+        raise DocumentPurged(document_file)
     handle = documents_storage().open(document_file.stored_name, "rb")
     try:
         _audit_access(user=user, document_file=document_file, document=document, context=context)
