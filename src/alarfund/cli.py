@@ -34,8 +34,18 @@ def _parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="the audit trail")
     audit.add_argument(
-        "action", choices=["verify"], help="verify: report the first altered, inserted or deleted row"
+        "action",
+        choices=["verify", "archive", "verify-archive"],
+        help="verify: report the first altered, inserted or deleted row; archive: copy new events to the "
+        "separate store; verify-archive: compare the store with the database",
     )
+
+    retention = sub.add_parser("retention", help="archive the audit trail, delete expired personal data")
+    retention.add_argument("--dry-run", action="store_true", help="report only, change nothing")
+    retention.add_argument("--now", help="run as of this ISO 8601 moment")
+
+    reconcile = sub.add_parser("reconcile", help="reconcile approved plans with payments (exit 1 if off)")
+    reconcile.add_argument("--round", default="", help="sales year or round id (default: every round)")
 
     manage = sub.add_parser("manage", help="Django management commands", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -62,7 +72,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "worker":
         return runner.worker()
     if args.command == "audit":
+        if args.action == "archive":
+            return runner.manage(["audit_archive"])
+        if args.action == "verify-archive":
+            return runner.manage(["audit_archive", "--verify"])
         return runner.manage(["audit_verify"])
+    if args.command == "retention":
+        extra = ["--dry-run"] if args.dry_run else []
+        return runner.manage(["retention", *extra, *(["--now", args.now] if args.now else [])])
+    if args.command == "reconcile":
+        return runner.manage(["reconcile", *(["--round", args.round] if args.round else [])])
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

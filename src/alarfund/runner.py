@@ -167,5 +167,14 @@ def demo() -> int:
     from alarfund.plans.demo import seed_plan_demo
 
     seed_plan_demo(report=lambda line: print(line))
+    from alarfund.notices.demo import seed_notice_demo
+
+    seed_notice_demo(report=lambda line: print(line))
+    from alarfund.payments.demo import seed_payment_demo  # after the notice demo, before oversight
+
+    seed_payment_demo(report=lambda line: print(line))
+    from alarfund.oversight.demo import seed_oversight_demo  # reads every other demo: keep it last
+
+    seed_oversight_demo(report=lambda line: print(line))
     logger.debug("demo seeded in %.1fs", time.monotonic() - started)
     return 0

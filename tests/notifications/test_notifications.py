@@ -56,6 +56,20 @@ def test_returned_for_supplement_notifies_the_applicant_after_commit(
     assert notices.first().url == reverse("applications:detail", args=[app.pk])
 
 
+def test_email_links_use_the_configured_base_url(
+    staff, applicant, round_, settings, django_capture_on_commit_callbacks
+):
+    applicant.email = "wang@example.cn"
+    applicant.save()
+    app = walk(staff, applicant, round_, "submitted")
+    mail.outbox.clear()
+    settings.ALARFUND_BASE_URL = "https://fund.example.gov.cn/"
+    with django_capture_on_commit_callbacks(execute=True):
+        return_first(staff, app)
+    link = "https://fund.example.gov.cn" + reverse("applications:detail", args=[app.pk])
+    assert mail.outbox and all(link in m.body for m in mail.outbox)
+
+
 def test_nothing_is_sent_when_the_change_rolls_back(
     staff, applicant, round_, django_capture_on_commit_callbacks
 ):

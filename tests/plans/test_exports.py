@@ -14,6 +14,7 @@ from alarfund.accounts.choices import Role
 from alarfund.audit.models import AuditEvent
 from alarfund.plans.commitments import commitment_create
 from alarfund.plans.services import plan_approve, plan_freeze, plan_start
+from tests.notices.helpers import ensure_closed_notice
 
 from .conftest import pdf_upload, xlsx_rows
 
@@ -42,6 +43,8 @@ def version(officer, make_plan_round, make_ready, make_org):
 
 def _approved(officer, approver, version):
     version = plan_freeze(by=officer, version=version, lock=version.lock)
+    ensure_closed_notice(version, officer)  # Art. 17: approval follows the closed public notice
+    version.refresh_from_db()
     return plan_approve(
         by=approver,
         version=version,

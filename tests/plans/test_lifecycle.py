@@ -27,6 +27,7 @@ from alarfund.plans.services import (
     verify,
 )
 from alarfund.stale import StaleEdit
+from tests.notices.helpers import ensure_closed_notice
 
 from .conftest import pdf_upload
 from .helpers import D, paid
@@ -46,6 +47,8 @@ def plan(officer, make_plan_round, make_ready):
 
 
 def _approve(approver, version, **kw):
+    ensure_closed_notice(version)  # Art. 17: approval follows the closed public notice
+    version.refresh_from_db()
     values = {
         "document_number": "师市审〔2026〕8号",
         "approval_date": YESTERDAY,

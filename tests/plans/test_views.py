@@ -10,6 +10,7 @@ from django.urls import reverse
 from alarfund.accounts.choices import Role
 from alarfund.plans.models import PlanVersion, VersionStatus
 from alarfund.plans.services import plan_freeze, plan_start
+from tests.notices.helpers import ensure_closed_notice
 
 from .conftest import pdf_upload
 
@@ -81,6 +82,10 @@ def test_steps_out_of_sequence_are_refused_with_4xx_and_nothing_changes(
         officer_client.post(reverse("plans:freeze", args=[frozen.pk]), {"lock": frozen.lock}).status_code
         == 409
     )
+    data["file"] = pdf_upload()
+    assert approver.post(reverse("plans:approve", args=[frozen.pk]), data).status_code == 409  # no notice yet
+    ensure_closed_notice(frozen, officer)  # Art. 17: approval follows the closed public notice
+    frozen.refresh_from_db()
     data["file"] = pdf_upload()
     data["lock"] = frozen.lock
     response = approver.post(reverse("plans:approve", args=[frozen.pk]), data)

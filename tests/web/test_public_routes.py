@@ -17,9 +17,25 @@ PUBLIC = {
     "rounds:public_list",
     "rounds:call",
     "calculator:form",
+    # Issue 7: the public notice (Art. 17): the notices, one notice, its printable lists and exports
+    # for the government website, the objection form, and the lookup by tracking code.
+    "notices:public_list",
+    "notices:public_detail",
+    "notices:print",
+    "notices:export_xlsx",
+    "notices:export_csv",
+    "notices:object",
+    "notices:lookup",
 }
 #: Public pages of one object: an unknown (or unpublished) object is a plain 404, never a sign-in page.
-PUBLIC_OBJECTS = {"rounds:call"}
+PUBLIC_OBJECTS = {
+    "rounds:call",
+    "notices:public_detail",
+    "notices:print",
+    "notices:export_xlsx",
+    "notices:export_csv",
+    "notices:object",
+}
 
 
 @pytest.mark.django_db

@@ -33,12 +33,13 @@ EXPECTED_PAGES: dict[Role, set[str]] = {
         "web:review_second",
         "web:plan_prepare",
         "web:payments",
+        "web:oversight",
     },
-    R.BUREAU_APPROVER: {"accounts:organisations", "web:plan_approve", "web:payment_release"},
+    R.BUREAU_APPROVER: {"accounts:organisations", "web:plan_approve", "web:payment_release", "web:oversight"},
     R.AUDITOR: {"web:audit_work"},
     R.DEPARTMENT_OFFICER: {"web:department_opinions"},
-    R.FINANCE_OFFICER: {"accounts:organisations", "web:oversight"},
-    R.ADMINISTRATOR: {"accounts:organisations", "accounts:users"},
+    R.FINANCE_OFFICER: {"accounts:organisations", "web:oversight", "web:performance"},
+    R.ADMINISTRATOR: {"accounts:organisations", "accounts:users", "notices:calendar"},
 }
 
 
@@ -143,4 +144,8 @@ def test_auditor_scope_comes_from_the_engagement_provider(make_user) -> None:
 def test_every_capability_has_a_role_and_labels() -> None:
     for capability in Capability:
         assert PERMISSIONS[capability], capability
-    assert capabilities_of(Role.ADMINISTRATOR) == [Capability.ORGANISATION_VIEW_ALL, Capability.USER_MANAGE]
+    assert capabilities_of(Role.ADMINISTRATOR) == [
+        Capability.ORGANISATION_VIEW_ALL,
+        Capability.USER_MANAGE,
+        Capability.CALENDAR_MANAGE,
+    ]

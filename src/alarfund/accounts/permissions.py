@@ -44,7 +44,9 @@ class Capability(TextChoices):
     PAYMENT_PREPARE = "payment.prepare", _("prepare payment batches")
     PAYMENT_RELEASE = "payment.release", _("release payment batches")
     OVERSIGHT_VIEW = "oversight.view", _("oversee fund use and performance")
+    OVERSIGHT_DASHBOARD = "oversight.dashboard", _("read the oversight dashboards of the fund")
     USER_MANAGE = "user.manage", _("manage user accounts")
+    CALENDAR_MANAGE = "calendar.manage", _("keep the working-day calendar")
 
 
 class Scoping(Enum):
@@ -80,7 +82,9 @@ PERMISSIONS: dict[Capability, dict[Role, Scoping]] = {
     C.PAYMENT_PREPARE: {R.BUREAU_OFFICER: S.ANY},
     C.PAYMENT_RELEASE: {R.BUREAU_APPROVER: S.ANY},
     C.OVERSIGHT_VIEW: {R.FINANCE_OFFICER: S.ANY},
+    C.OVERSIGHT_DASHBOARD: {R.FINANCE_OFFICER: S.ANY, R.BUREAU_OFFICER: S.ANY, R.BUREAU_APPROVER: S.ANY},
     C.USER_MANAGE: {R.ADMINISTRATOR: S.ANY},
+    C.CALENDAR_MANAGE: {R.ADMINISTRATOR: S.ANY},
 }
 
 

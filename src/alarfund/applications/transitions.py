@@ -29,6 +29,9 @@ TRANSITIONS: dict[tuple[str, str], Capability] = {
     (S.AUDITED, S.READY): Capability.REVIEW_SECOND,
     (S.AUDITED, S.RETURNED): Capability.REVIEW_SECOND,
     (S.AUDITED, S.REJECTED): Capability.REVIEW_SECOND,
+    # Art. 17(三): an objection to the public notice upheld sends the application back to the bureau's
+    # final figures (docs/notices.md).
+    (S.READY, S.AUDITED): Capability.REVIEW_SECOND,
 }
 
 #: Where the applicant may edit: a draft entirely, a returned application only where asked.

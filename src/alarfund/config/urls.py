@@ -15,6 +15,9 @@ urlpatterns = [
     path("registers/", include("alarfund.registers.urls")),
     path("notifications/", include("alarfund.notifications.urls")),
     path("plans/", include("alarfund.plans.urls")),
+    path("payments/", include("alarfund.payments.urls")),
+    path("oversight/", include("alarfund.oversight.urls")),
+    path("notices/", include("alarfund.notices.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -357,6 +357,12 @@ def plan_approve(
         current = _locked(version)
         _expect(current, VersionStatus.FROZEN, doing=_("approved"))
         check_version(current.lock, lock)
+        # Art. 17(三): the plan is decided after the public notice has ended (docs/notices.md).
+        from alarfund.notices.services import approval_problem
+
+        problem = approval_problem(current)
+        if problem:
+            raise OutOfSequence(problem)
         if errors:
             raise ValidationError(errors)
         verification = verify(current)
@@ -406,6 +412,15 @@ def plan_new_version(
     with transaction.atomic():
         current = _locked(version)
         _expect(current, VersionStatus.FROZEN, VersionStatus.APPROVED, doing=_("replaced"))
+        # Money paid or on its way under a version ties it: a later correction is a clawback (Art. 20).
+        if current.payment_batches.exclude(status="cancelled").exists():
+            raise OutOfSequence(
+                _(
+                    "Payment batches exist under version %(number)s: it cannot be replaced. Cancel the "
+                    "batches that are not released, or record a fraud finding to recover money paid."
+                )
+                % {"number": current.number}
+            )
         _move(current, VersionStatus.SUPERSEDED)
         current.lock += 1
         current.save()

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from alarfund.oversight import views as oversight_views
+from alarfund.payments import views as payment_views
 from alarfund.plans import views as plan_views
 from alarfund.review import views as review_views
 
@@ -18,7 +20,8 @@ urlpatterns = [
     path("opinions/", review_views.queue_opinions, name="department_opinions"),
     path("plan/", plan_views.prepare_home, name="plan_prepare"),
     path("plan/approval/", plan_views.approve_home, name="plan_approve"),
-    path("payments/", views.workspace_view("payments"), name="payments"),
-    path("payments/release/", views.workspace_view("payment_release"), name="payment_release"),
-    path("oversight/", views.workspace_view("oversight"), name="oversight"),
+    path("payments/", payment_views.home, name="payments"),
+    path("payments/release/", payment_views.release_home, name="payment_release"),
+    path("oversight/", oversight_views.overview, name="oversight"),
+    path("oversight/performance/", oversight_views.performance_home, name="performance"),
 ]

@@ -151,7 +151,7 @@ WORKSPACES: tuple[Workspace, ...] = (
             "Prepare payment batches for the approved plan, and record clawbacks and three-year bans "
             "for funds obtained by fraud (Art. 20)."
         ),
-        False,
+        True,
     ),
     Workspace(
         "payment_release",
@@ -159,18 +159,29 @@ WORKSPACES: tuple[Workspace, ...] = (
         "web:payment_release",
         _("Payment release"),
         _("Release prepared payment batches: a different person from the preparer, with a fresh code."),
-        False,
+        True,
     ),
     Workspace(
         "oversight",
-        C.OVERSIGHT_VIEW,
+        C.OVERSIGHT_DASHBOARD,
         "web:oversight",
         _("Oversight"),
         _(
-            "Follow the fund's budget, commitments and payments, and the performance evaluation that "
-            "decides next year's budget (Art. 3, Art. 18)."
+            "Follow the fund's budget, commitments and payments per round and across the years, in charts "
+            "with the table behind each of them (Art. 3, Art. 18). Read-only."
         ),
-        False,
+        True,
+    ),
+    Workspace(
+        "performance",
+        C.OVERSIGHT_VIEW,
+        "web:performance",
+        _("Performance evaluation"),
+        _(
+            "The yearly performance evaluation of the fund that decides next year's budget (Art. 3, Art. 18), "
+            "as PDF and spreadsheet."
+        ),
+        True,
     ),
     Workspace(
         "users",
@@ -178,6 +189,17 @@ WORKSPACES: tuple[Workspace, ...] = (
         "accounts:users",
         _("User accounts"),
         _("Create staff and enterprise accounts, and disable accounts that should no longer sign in."),
+        True,
+    ),
+    Workspace(
+        "calendar",
+        C.CALENDAR_MANAGE,
+        "notices:calendar",
+        _("Working-day calendar"),
+        _(
+            "Enter the holidays and swapped working days the public notice period is counted in (Art. 17): "
+            "Xinjiang regional days every year, national days for years the built-in calendar lacks."
+        ),
         True,
     ),
 )

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "alarfund.registers",
     "alarfund.notifications",
     "alarfund.plans",
+    "alarfund.notices",
+    "alarfund.retention",
+    "alarfund.payments",
+    "alarfund.oversight",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +169,18 @@ ALARFUND_SENSITIVE_MATERIALS = ["id_card"]
 # (document) -> Scope: the rounds/applications apps name their function here (auditor engagement).
 ALARFUND_DOCUMENT_SCOPE = "alarfund.applications.selectors.document_scope"
 
+# --- Retention (docs/retention.md; security checklist 29, 38) ----------------------------------
+ALARFUND_RETENTION = {
+    # ID card images and other sensitive uploads: days after the round's application window closed.
+    "sensitive_documents_days": env.integer("ALARFUND_RETENTION_SENSITIVE_DAYS", 3 * 365),
+    # Objectors' names and contacts: days after their public notice closed.
+    "objection_contact_days": env.integer("ALARFUND_RETENTION_OBJECTION_DAYS", 365),
+    # Audit events are never deleted by the job; this is the floor the law sets (网络安全法 Art. 21).
+    "audit_min_days": 180,
+}
+# The separate store for copies of the audit trail (mount another volume or a write-once bucket here).
+ALARFUND_AUDIT_ARCHIVE_DIR = Path(env.text("ALARFUND_AUDIT_ARCHIVE_DIR") or DATA_DIR / "audit-archive")
+
 # --- Language -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -239,3 +255,5 @@ LOGGING = {
 
 # Labels used in templates (kept here so that every page says the same thing).
 ALARFUND_SITE_NAME = _("Alar E-commerce and Logistics Fund Platform")
+# The address users reach the platform at, for links in e-mails (e.g. https://fund.example.gov.cn).
+ALARFUND_BASE_URL = env.text("ALARFUND_BASE_URL")
