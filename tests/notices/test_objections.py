@@ -155,6 +155,28 @@ def test_upheld_objection_reopens_the_application_withdraws_the_notice_and_reiss
     assert PlanVersion.objects.filter(round=frozen.round).count() == 2
 
 
+def test_the_enterprise_hears_that_an_upheld_objection_reopened_its_application(
+    officer, frozen, notice, make_user, django_capture_on_commit_callbacks
+):
+    from alarfund.notifications.models import Kind, Notification
+
+    objection = _file(notice)
+    application = Application.objects.get(pk=objection.application_id)
+    member = make_user(Role.APPLICANT, organisation=application.organisation)
+    with django_capture_on_commit_callbacks(execute=True):
+        objection_decide(
+            by=officer, objection=objection, outcome=ObjectionStatus.UPHELD, finding="快递单号重复属实。"
+        )
+    sent = Notification.objects.get(kind=Kind.REOPENED, recipient=member)
+    assert sent.application_id == application.pk
+    from alarfund.notifications.texts import render
+
+    assert "快递单号重复属实" in render(sent).body
+    assert not Notification.objects.filter(kind=Kind.REOPENED).exclude(
+        recipient__organisation=application.organisation
+    )
+
+
 def test_objection_form_page_throttles_a_flood_from_one_address(known_today, officer, frozen):
     notice = notice_publish(by=officer, version=frozen, starts_on=known_today)
     url = reverse("notices:object", args=[notice.pk])

@@ -158,13 +158,18 @@ def test_the_helper_closes_a_notice_honestly(officer, approver, frozen, document
     assert _approve(approver, frozen).status == VersionStatus.APPROVED
 
 
-def test_a_superseded_version_cannot_have_its_notice_closed(officer, frozen):
+def test_a_new_version_waits_for_the_running_notice_to_be_withdrawn(officer, frozen):
     notice = _publish(officer, frozen)
-    plan_new_version(by=officer, version=frozen, reason="方案调整")
-    with pytest.raises(OutOfSequence):
-        notice_close(by=officer, notice=notice, lock=notice.lock, today=D(2025, 4, 7))
+    with pytest.raises(OutOfSequence, match="withdraw it"):
+        plan_new_version(by=officer, version=frozen, reason="方案调整")
+    frozen.refresh_from_db()
+    assert frozen.status == VersionStatus.FROZEN
     withdrawn = notice_withdraw(by=officer, notice=notice, reason="方案调整", lock=notice.lock)
     assert withdrawn.status == NoticeStatus.WITHDRAWN
+    new = plan_new_version(by=officer, version=frozen, reason="方案调整")
+    assert new.number == frozen.number + 1
+    with pytest.raises(OutOfSequence):
+        notice_close(by=officer, notice=withdrawn, lock=withdrawn.lock, today=D(2025, 4, 7))
 
 
 def test_the_transition_table_allows_only_closing_and_withdrawing() -> None:

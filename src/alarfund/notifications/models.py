@@ -23,6 +23,7 @@ class Kind(TextChoices):
     OPINION_REQUESTED = "opinion_requested", _("Opinion requested")
     OPINION_GIVEN = "opinion_given", _("Department opinion given")
     DECISION_MADE = "decision_made", _("Decision made")
+    REOPENED = "reopened", _("Reopened after the public notice")
 
 
 class Channel(TextChoices):

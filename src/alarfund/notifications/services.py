@@ -177,6 +177,9 @@ def notify_status_change(*, application: Any, from_status: str, note: str = "") 
                 application=app,
                 params=params,
             )
+            if from_status == S.READY:  # an objection in the public notice was upheld (Art. 17)
+                params["note"] = note
+                deliver(recipients=_members(app), kind=Kind.REOPENED, application=app, params=params)
         elif to_status == S.RETURNED:
             request = open_request(app)
             params["items"] = list(request.items) if request else []

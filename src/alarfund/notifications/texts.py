@@ -99,6 +99,16 @@ def render(notification: Any) -> Rendered:
                 )
                 % values
             )
+    elif kind == Kind.REOPENED:
+        subject = _("Your application for sales year %(year)s was reopened after the public notice") % who
+        body = (
+            _(
+                "An objection raised during the public notice was upheld. The Commerce Bureau examines "
+                "your application again; the reward plan and its notice will be issued anew."
+            )
+            + "\n"
+            + _("Reason: %(reason)s") % {"reason": p.get("note", "")}
+        )
     else:  # DECISION_MADE
         if p.get("status") == "rejected":
             subject = _("Your application for sales year %(year)s was rejected") % who

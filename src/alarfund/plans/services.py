@@ -421,6 +421,16 @@ def plan_new_version(
                 )
                 % {"number": current.number}
             )
+        # A notice that is running speaks for this version: it must end on its own page first (the
+        # notices app withdraws it, audited), never silently.
+        if current.notices.filter(status="published").exists():
+            raise OutOfSequence(
+                _(
+                    "The public notice of version %(number)s is running: withdraw it (with the reason) "
+                    "before starting a new version."
+                )
+                % {"number": current.number}
+            )
         _move(current, VersionStatus.SUPERSEDED)
         current.lock += 1
         current.save()
