@@ -4,6 +4,7 @@ discrepancy (docs/payments.md)."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -25,13 +26,18 @@ def _round(value: str) -> Round:
     return found
 
 
+def _yuan(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
 def lines(report: RoundReconciliation) -> list[str]:
     out = [f"Round {report.round.sales_year}: {'balanced' if report.balanced else 'NOT BALANCED'}"]
     for v in report.versions:
         out.append(
-            f"  v{v.version.number} ({v.version.status}): approved {v.approved} = paid {v.paid} + pending "
-            f"{v.pending} + failed not re-issued {v.failed_open} + not yet in a batch {v.unbatched} "
-            f"(accounted {v.accounted}){'' if v.balanced else '  <-- DISCREPANCY'}"
+            f"  v{v.version.number} ({v.version.status}): approved {_yuan(v.approved)} = paid "
+            f"{_yuan(v.paid)} + pending {_yuan(v.pending)} + failed not re-issued {_yuan(v.failed_open)} "
+            f"+ not yet in a batch {_yuan(v.unbatched)} (accounted {_yuan(v.accounted)})"
+            f"{'' if v.balanced else '  <-- DISCREPANCY'}"
         )
         for row in v.discrepancies:
             out.append(

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         report = retention_run(now=now, dry_run=options["dry_run"])
         verb = "would delete" if report.dry_run else "deleted"
         self.stdout.write(
-            f"Retention as of {report.now.isoformat()}: audit events copied to the archive: "
+            f"Retention as of {timezone.localtime(report.now).isoformat(timespec='seconds')}: audit events copied to the archive: "
             f"{report.audit_archived} (kept in the database: {report.audit_events}); sensitive files "
             f"{verb}: {len(report.purged_files)}; kept under a legal hold: {len(report.held_files)}; "
             f"objector contacts {'to anonymise' if report.dry_run else 'anonymised'}: "
