@@ -231,7 +231,6 @@ def test_upload_a_material_and_a_disguised_file_is_refused(applicant, round_, do
     ok = client.post(
         url,
         {
-            "material": "business_licence",
             "business_licence-material": "business_licence",
             "business_licence-files": upload("licence.pdf", pdf_bytes()),
         },
@@ -242,7 +241,7 @@ def test_upload_a_material_and_a_disguised_file_is_refused(applicant, round_, do
     assert "licence.pdf" in page
     fake = upload("bank.pdf", b"<html><script>alert(1)</script></html>")
     refused = client.post(
-        url, {"material": "bank_receipt", "bank_receipt-material": "bank_receipt", "bank_receipt-files": fake}
+        url, {"bank_receipt-material": "bank_receipt", "bank_receipt-files": fake}
     )
     assert refused.status_code == 400
     assert not Document.objects.filter(material_code="bank_receipt").exists()
@@ -293,7 +292,6 @@ def test_submit_then_everything_is_frozen(applicant, round_, documents_dir) -> N
     upload_refused = client.post(
         reverse("applications:materials", args=[application.pk]),
         {
-            "material": "bank_receipt",
             "bank_receipt-material": "bank_receipt",
             "bank_receipt-files": upload("b.pdf", pdf_bytes()),
         },

@@ -219,7 +219,12 @@ def materials(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = _own(request, application_id)
     _fields, codes = services.reopened_items(application)
     open_codes = codes if application.status in EDITABLE else set()
-    posted = request.POST.get("material") if request.method == "POST" else None
+    # Each upload form is prefixed with its material code: "<code>-material" names the one posted.
+    posted = None
+    if request.method == "POST":
+        posted = next((v for k, v in request.POST.items() if k.endswith("-material")), None)
+        if posted is None:
+            return HttpResponse(status=400)
     checklist = checklist_for(application)
     if posted is not None and posted not in {m.code for m in checklist}:
         return HttpResponse(status=400)
