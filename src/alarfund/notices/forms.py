@@ -38,7 +38,9 @@ class ObjectionForm(forms.Form):
         help_text=_("Only the Commerce Bureau sees your name and contact, to ask you about the objection."),
     )
     application = forms.ChoiceField(label=_("Enterprise concerned"), required=False)
-    text = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    text = forms.CharField(
+        label=_("Content of the objection"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
+    )
     attachment = forms.FileField(
         label=_("Attachment (optional)"),
         required=False,
@@ -86,7 +88,7 @@ class DayForm(forms.Form):
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     part = forms.ChoiceField(
-        label=_("Part"),
+        label=_("Which calendar is confirmed"),
         choices=[("xinjiang", _("Xinjiang regional days")), ("national", _("National calendar"))],
     )
     source = forms.CharField(label=_("Source document"), max_length=300, required=False)

@@ -23,6 +23,9 @@ from . import calendar, workdays
 from .forms import DayForm, YearForm
 from .models import CalendarDay
 
+#: Ids of its own: the day form on the same page has fields of the same names (a label names one element).
+YEAR_FORM_IDS = "year_%s"
+
 
 def _year(request: HttpRequest) -> int | None:
     raw = (request.GET.get("year") or request.POST.get("year") or "").strip()
@@ -55,7 +58,7 @@ def _context(request: HttpRequest, **extra: object) -> dict[str, object]:
         "entries": CalendarDay.objects.filter(date__year=year).select_related("entered_by") if year else [],
         "library_days": _library_days(year) if year else [],
         "day_form": DayForm(initial={"date": dt.date(year, 1, 1)} if year else None),
-        "year_form": YearForm(initial={"year": year}),
+        "year_form": YearForm(initial={"year": year}, auto_id=YEAR_FORM_IDS),
         "errors": [],
     }
     context.update(extra)
@@ -115,7 +118,7 @@ def day_remove(request: HttpRequest, day_id: uuid.UUID) -> HttpResponse:
 @capability_required(Capability.CALENDAR_MANAGE)
 @require_POST
 def year_set(request: HttpRequest) -> HttpResponse:
-    form = YearForm(request.POST)
+    form = YearForm(request.POST, auto_id=YEAR_FORM_IDS)
     if not form.is_valid():
         context = _context(request, year_form=form, errors=[_("Choose the year and the part.")])
         return render(request, "notices/calendar.html", context, status=400)
