@@ -60,6 +60,22 @@ def _generated_name() -> str:
     return f"{token[:2]}/{token}"
 
 
+def store_checked(prepared: validation.Prepared, *, folder: str = "") -> str:
+    """Save a file that passed the checks in the private storage under a generated name (never the
+    user's); returns the stored name for the caller's row. Call inside the caller's transaction and
+    `discard_stored` the name if it fails."""
+    prepared.content.seek(0)
+    return documents_storage().save(f"{folder}{_generated_name()}", File(prepared.content))
+
+
+def discard_stored(name: str) -> None:
+    """Remove a stored file whose write failed (logged, never raised: the failure already is)."""
+    try:
+        documents_storage().delete(name)
+    except Exception:
+        logger.exception("could not remove a stored file after a failed write")
+
+
 def _audit_refusal(
     *, actor: Any, organisation: Organisation, material_code: str, code: str, context: AuditContext | None
 ) -> None:

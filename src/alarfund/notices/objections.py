@@ -20,7 +20,6 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
@@ -34,7 +33,7 @@ from alarfund.applications.services import application_transition
 from alarfund.audit.services import Actor, AuditContext, audit_record
 from alarfund.evidence import validation
 from alarfund.evidence.exceptions import UploadRefused
-from alarfund.evidence.services import documents_storage
+from alarfund.evidence.services import discard_stored, documents_storage, store_checked
 from alarfund.plans.models import PlanVersion, VersionStatus
 from alarfund.plans.services import OutOfSequence, plan_new_version
 
@@ -192,8 +191,7 @@ def objection_file(
             if not open_now:
                 raise OutOfSequence(why)
             if prepared is not None:
-                token = uuid.uuid4().hex
-                stored = documents_storage().save(f"objections/{token[:2]}/{token}", File(prepared.content))
+                stored = store_checked(prepared, folder="objections/")
             objection = None
             for _attempt in range(5):
                 try:
@@ -241,11 +239,7 @@ def objection_file(
     return objection
 
 
-def _discard(name: str) -> None:
-    try:
-        documents_storage().delete(name)
-    except Exception:
-        logger.exception("could not remove a stored objection attachment after a failed write")
+_discard = discard_stored
 
 
 def objection_lookup(code: str) -> Objection | None:

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
@@ -29,7 +28,7 @@ from alarfund.applications.models import Application
 from alarfund.audit.services import Actor, AuditContext, audit_record
 from alarfund.evidence import validation
 from alarfund.evidence.exceptions import UploadRefused
-from alarfund.evidence.services import documents_storage
+from alarfund.evidence.services import discard_stored, documents_storage, store_checked
 from alarfund.plans.commitments import parse_money
 from alarfund.plans.services import OutOfSequence
 from alarfund.registers.models import Category, Register, RegisterEntry
@@ -100,9 +99,7 @@ def _ban_for(
 
 
 def _store(prepared: validation.Prepared, *, by: Any, finding: FraudFinding) -> tuple[FindingFile, str]:
-    token = uuid.uuid4().hex
-    prepared.content.seek(0)
-    name = documents_storage().save(f"{token[:2]}/{token}", File(prepared.content))
+    name = store_checked(prepared)
     row = FindingFile.objects.create(
         finding=finding,
         stored_name=name,
@@ -230,10 +227,7 @@ def finding_record(
         )
     except BaseException:
         for name in names:
-            try:
-                documents_storage().delete(name)
-            except Exception:
-                logger.exception("could not remove a stored finding file after a failed write")
+            discard_stored(name)
         raise
     finally:
         if prepared is not None:

@@ -11,14 +11,13 @@ import logging
 import uuid
 from typing import IO, Any
 
-from django.core.files import File
 from django.http import Http404
 
 from alarfund.accounts.permissions import ALLOWED, Capability, Decision, Refused, check
 from alarfund.audit.models import AuditResult
 from alarfund.audit.services import Actor, AuditContext, audit_record
 from alarfund.evidence import validation
-from alarfund.evidence.services import documents_storage
+from alarfund.evidence.services import discard_stored, documents_storage, store_checked
 
 from .models import Commitment, PlanFile, PlanVersion
 
@@ -63,8 +62,7 @@ def store(
 ) -> tuple[PlanFile, str]:
     """Save the checked file and its row (call inside the caller's transaction; on failure the caller
     removes the stored name with `discard`)."""
-    token = uuid.uuid4().hex
-    name = documents_storage().save(f"{token[:2]}/{token}", File(prepared.content))
+    name = store_checked(prepared)
     row = PlanFile.objects.create(
         subject=subject,
         version=version,
@@ -81,11 +79,7 @@ def store(
     return row, name
 
 
-def discard(name: str) -> None:
-    try:
-        documents_storage().delete(name)
-    except Exception:
-        logger.exception("could not remove a stored plan file after a failed write")
+discard = discard_stored
 
 
 def plan_file_open(

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +24,7 @@ from alarfund.audit.models import AuditResult
 from alarfund.audit.services import Actor, AuditContext, audit_record
 from alarfund.evidence import validation
 from alarfund.evidence.exceptions import UploadRefused
-from alarfund.evidence.services import documents_storage
+from alarfund.evidence.services import discard_stored, documents_storage, store_checked
 from alarfund.spreadsheets import safe_text
 from alarfund.stale import check_version
 
@@ -53,16 +52,11 @@ class _Stored:
         if kind is None:
             return
         for name in self.names:
-            try:
-                documents_storage().delete(name)
-            except Exception:
-                logger.exception("could not remove a stored register file after a failed write")
+            discard_stored(name)
 
     def save(self, *, by: Any, prepared: validation.Prepared) -> RegisterFile:
         """Store a checked file under a generated name; the row references it."""
-        token = uuid.uuid4().hex
-        prepared.content.seek(0)
-        name = documents_storage().save(f"{token[:2]}/{token}", File(prepared.content))
+        name = store_checked(prepared)
         self.names.append(name)
         return RegisterFile.objects.create(
             stored_name=name,
