@@ -10,13 +10,19 @@ rows per second and peak memory (ru_maxrss of the process). Targets: the whole i
 third of the plain read's speed, under 500 MB.
 
 Run: .venv/bin/python benchmarks/tracking_benchmark.py [--rows 1000000] [--seed 10000000]
-     [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--keep]
+     [--admin-url postgres://postgres@127.0.0.1:5432/postgres] [--db NAME] [--keep] [--reuse]
+     [--only xlsx|csv]
+
+``--reuse`` keeps the seeded database between runs (seeding 10,000,000 numbers takes minutes): the first
+run seeds and keeps it, later runs only migrate it and import again (each import's rows are removed
+after it is measured, so every run starts from the same seeded state). Drop it with ``--drop``.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import json
 import os
 import resource
@@ -136,6 +142,9 @@ def write_csv(path: Path, rows: list[tuple[str, int, int, int]]) -> None:
 def child(argv: list[str]) -> None:
     what, path = argv[0], argv[1]
     result: dict[str, Any] = {}
+    # The import reads with the cyclic garbage collector off (importer._load); the plain reads too, so
+    # that they are compared on equal terms (it makes the csv module's plain read faster as well).
+    gc.disable()
     start = time.perf_counter()
     if what == "fastexcel":
         import fastexcel
@@ -149,12 +158,12 @@ def child(argv: list[str]) -> None:
         from alarfund.tracking.csv_source import CsvSource
         from alarfund.tracking.xlsx_source import XlsxSource
 
-        handle = open(path, "rb")
+        stream = open(path, "rb")  # closed with the source
         size = os.path.getsize(path)
         source: Any = (
-            XlsxSource(handle, size=size, max_entries=2000, max_uncompressed=300 << 20, max_ratio=200)
+            XlsxSource(stream, size=size, max_entries=2000, max_uncompressed=300 << 20, max_ratio=200)
             if what == "stream-xlsx"
-            else CsvSource(handle, content_type="text/csv; charset=utf-8")
+            else CsvSource(stream, content_type="text/csv; charset=utf-8")
         )
         result["rows"] = sum(len(batch) for sheet in source.sheets() for batch in sheet.batches)
     elif what == "import":
@@ -390,7 +399,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=10_000_000)
     parser.add_argument("--admin-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--db", default=DB_NAME, help="name of the benchmark database")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--reuse", action="store_true", help="reuse (or seed and keep) the database")
+    parser.add_argument("--drop", action="store_true", help="drop the benchmark database and stop")
+    parser.add_argument("--files", help="folder to keep the generated files in (reused when present)")
+    parser.add_argument(
+        "--floors", action="store_true", help="also time the database's parts alone (no Python work)"
+    )
+    parser.add_argument("--only", choices=["xlsx", "csv"], help="measure one file kind only")
     parser.add_argument("--child", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.child:
@@ -405,7 +422,14 @@ def main() -> None:
     import psycopg
 
     base = args.admin_url.rsplit("/", 1)[0]
-    url = f"{base}/{DB_NAME}"
+    db_name = args.db
+    if not db_name.replace("_", "").isalnum():
+        raise SystemExit("--db: letters, digits and underscores only")
+    url = f"{base}/{db_name}"
+    if args.drop:
+        with psycopg.connect(args.admin_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {db_name}")
+        return
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; load {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="tracking-bench-") as folder:
         work = Path(folder)
@@ -418,54 +442,155 @@ def main() -> None:
         }
         started = time.perf_counter()
         rows = file_rows(args.rows)
-        xlsx, csv_path = work / "list.xlsx", work / "list.csv"
-        write_xlsx(xlsx, rows)
-        write_csv(csv_path, rows)
+        files = Path(args.files) if args.files else work
+        files.mkdir(parents=True, exist_ok=True)
+        xlsx, csv_path = files / f"list-{args.rows}.xlsx", files / f"list-{args.rows}.csv"
+        if not (args.files and xlsx.exists() and csv_path.exists()):
+            write_xlsx(xlsx, rows)
+            write_csv(csv_path, rows)
         print(
             f"files: {args.rows:,} rows; XLSX {xlsx.stat().st_size / 1e6:.1f} MB, CSV {csv_path.stat().st_size / 1e6:.1f} MB "
             f"({time.perf_counter() - started:.1f} s to write)"
         )
         file_numbers = sorted({r[0] for r in rows})
         del rows
-        with psycopg.connect(args.admin_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-            admin.execute(f"CREATE DATABASE {DB_NAME}")
+        made = _seeded(args.admin_url, db_name) if args.reuse else None
         try:
+            if made is None:
+                with psycopg.connect(args.admin_url, autocommit=True) as admin:
+                    admin.execute(f"DROP DATABASE IF EXISTS {db_name}")
+                    admin.execute(f"CREATE DATABASE {db_name}")
             subprocess.run(
                 [sys.executable, "-m", "alarfund.cli", "manage", "migrate", "-v", "0"], env=env, check=True
             )
-            made = json.loads(
-                subprocess.run(
-                    [sys.executable, __file__, "--child", "setup"],
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout.splitlines()[-1]
-            )
-            seeded_apps = [a for year in ("2023", "2024", "2025") for a in made["applications"][year]]
-            jobs = json.loads(
-                subprocess.run(
-                    [sys.executable, __file__, "--child", "jobs", json.dumps(seeded_apps)],
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout.splitlines()[-1]
-            )["jobs"]
-            seconds = seed(url, jobs, args.seed, file_numbers)
-            print(
-                f"seeded {args.seed:,} numbers in {len(jobs)} current lists (3 rounds) with COPY in {seconds:.1f} s"
-            )
+            if made is None:
+                made = json.loads(
+                    subprocess.run(
+                        [sys.executable, __file__, "--child", "setup"],
+                        env=env,
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    ).stdout.splitlines()[-1]
+                )
+                seeded_apps = [a for year in ("2023", "2024", "2025") for a in made["applications"][year]]
+                jobs = json.loads(
+                    subprocess.run(
+                        [sys.executable, __file__, "--child", "jobs", json.dumps(seeded_apps)],
+                        env=env,
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                    ).stdout.splitlines()[-1]
+                )["jobs"]
+                seconds = seed(url, jobs, args.seed, file_numbers)
+                print(
+                    f"seeded {args.seed:,} numbers in {len(jobs)} current lists (3 rounds) with COPY in {seconds:.1f} s"
+                )
+                with psycopg.connect(url, autocommit=True) as connection:
+                    connection.execute("CREATE TABLE bench_meta (made text)")
+                    connection.execute("INSERT INTO bench_meta VALUES (%s)", [json.dumps(made)])
+            else:
+                print(f"reusing the seeded database {db_name}")
             del file_numbers
-            report(env, url, xlsx, csv_path, made["bench"], args.rows)
+            kinds = [args.only] if args.only else ["xlsx", "csv"]
+            report(env, url, xlsx, csv_path, made["bench"], args.rows, kinds)
+            if args.floors:
+                floors(url, csv_path)
         finally:
-            if not args.keep:
+            if not (args.keep or args.reuse):
                 with psycopg.connect(args.admin_url, autocommit=True) as admin:
-                    admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+                    admin.execute(f"DROP DATABASE IF EXISTS {db_name}")
 
 
-def report(env: dict[str, str], url: str, xlsx: Path, csv_path: Path, bench: list[str], rows: int) -> None:
+def floors(url: str, csv_path: Path, repeats: int = 3) -> None:
+    """The database's share of an import on its own, with the rows already formatted (no parsing, no
+    checks): the lower bound of the whole import whatever Python does. Each step is rolled back and the
+    table vacuumed before the next try; the best of ``repeats`` is printed."""
+    import psycopg
+
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows)
+        data = "".join(
+            f"0\t{r}\t{num}\tSF\tSF\t{day}\t0\t\n" for r, (num, _c, day, _city) in enumerate(rows, start=2)
+        ).encode()
+    import uuid
+
+    # A job id as the import makes them (time-ordered, ImportJob.id): its rows go to the edge of the index.
+    job = str(uuid.UUID(int=(time.time_ns() // 1_000_000) << 80 | 0x7 << 76 | 0b10 << 62 | 9))
+    prefix = f"{job}\t".encode()
+    direct = b"".join(prefix + line for line in data.splitlines(keepends=True))
+    stage = (
+        'CREATE TEMPORARY TABLE stage (sheet smallint, row_no integer, number varchar(40) COLLATE "C", '
+        "carrier varchar(8), courier varchar(24), ship_date date, flags smallint, raw varchar(64))"
+    )
+    columns = "sheet, row_no, number, carrier, courier, ship_date, flags, raw"
+    steps: dict[str, list[float]] = {
+        "COPY into an unindexed temporary table": [],
+        "probe of the distinct numbers (sorted, one index probe each)": [],
+        "INSERT … SELECT of the staged rows into the indexed table": [],
+        "COPY straight into the indexed table (for comparison)": [],
+    }
+    names = list(steps)
+    for _ in range(repeats):
+        for kind in ("staged", "direct"):
+            with psycopg.connect(url) as connection:
+                connection.execute("SET temp_buffers = '128MB'")
+                connection.execute("SET LOCAL synchronous_commit = off")
+                connection.execute("SET LOCAL jit = off")
+                connection.execute(stage)
+                start = time.perf_counter()
+                target = "stage" if kind == "staged" else f"tracking_trackingnumber (job_id, {columns})"
+                payload = data if kind == "staged" else direct
+                with connection.cursor().copy(f"COPY {target} FROM STDIN") as copy:
+                    for offset in range(0, len(payload), 1 << 20):
+                        copy.write(payload[offset : offset + (1 << 20)])
+                steps[names[0 if kind == "staged" else 3]].append(time.perf_counter() - start)
+                if kind == "staged":
+                    connection.execute("ANALYZE stage")
+                    start = time.perf_counter()
+                    connection.execute(
+                        "SELECT count(*) FROM (SELECT DISTINCT number FROM stage ORDER BY number) s "
+                        "CROSS JOIN LATERAL (SELECT max(o.flags) AS f FROM tracking_trackingnumber o "
+                        "WHERE o.number = s.number) h WHERE h.f IS NOT NULL"
+                    ).fetchone()
+                    steps[names[1]].append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    connection.execute(
+                        f"INSERT INTO tracking_trackingnumber (job_id, {columns}) SELECT %s, {columns} FROM stage",  # noqa: S608 - constants
+                        [job],
+                    )
+                    steps[names[2]].append(time.perf_counter() - start)
+                connection.rollback()
+            with psycopg.connect(url, autocommit=True) as connection:
+                connection.execute("VACUUM tracking_trackingnumber")
+    print(
+        f"\nthe database's part alone (1,000,000 rows already formatted; best of {repeats}; load {os.getloadavg()[0]:.2f}):"
+    )
+    for name, seconds in steps.items():
+        print(f"  {name:62} {min(seconds):6.2f} s  (all: {', '.join(f'{x:.2f}' for x in seconds)})")
+
+
+def _seeded(admin_url: str, db_name: str) -> dict[str, Any] | None:
+    """The setup of an already seeded benchmark database, or None."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name]).fetchone():
+            return None
+    url = f"{admin_url.rsplit('/', 1)[0]}/{db_name}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        found = connection.execute("SELECT to_regclass('bench_meta')").fetchone()
+        if not found or not found[0]:
+            return None
+        row = connection.execute("SELECT made FROM bench_meta").fetchone()
+    return dict(json.loads(row[0])) if row else None
+
+
+def report(
+    env: dict[str, str], url: str, xlsx: Path, csv_path: Path, bench: list[str], rows: int, kinds: list[str]
+) -> None:
     import psycopg
 
     print(f"\n{'file':5} {'measure':44} {'seconds':>8} {'rows/s':>10} {'peak MB':>8}")
@@ -473,6 +598,8 @@ def report(env: dict[str, str], url: str, xlsx: Path, csv_path: Path, bench: lis
         ("XLSX", xlsx, "fastexcel", bench[0]),
         ("CSV", csv_path, "csv", bench[1]),
     ):
+        if kind.lower() not in kinds:
+            continue
         plain = run_child([fastest, str(path)], env)
         stream = run_child([f"stream-{kind.lower()}", str(path)], env)
         whole = run_child(["import", str(path), application], env)

@@ -18,7 +18,6 @@ from django.utils import translation
 
 from alarfund.evidence.exceptions import UploadRefused
 from alarfund.tracking import flags as F
-from alarfund.tracking import importer
 from alarfund.tracking.messages import failure_message
 from alarfund.tracking.models import ImportJob, ImportStatus, TrackingNumber
 from alarfund.tracking.normalise import RowChecker
@@ -247,7 +246,9 @@ def test_an_interrupted_import_is_swept(world: Any) -> None:
 
 
 def test_unexpected_errors_are_logged_not_shown(world: Any, monkeypatch: Any, caplog: Any) -> None:
-    monkeypatch.setattr(importer.checks, "compute_stats", lambda job: 1 / 0)
+    from alarfund.tracking import services
+
+    monkeypatch.setattr(services, "make_current", lambda job, **kwargs: 1 / 0)
     job = import_list(world.app_a, world.alice, "a.csv", csv_bytes([[sf(1), "顺丰", "2025-03-01", ""]]))
     failed(job, "internal")
     assert "ZeroDivisionError" in caplog.text

@@ -203,6 +203,59 @@ def test_the_worker_runs_the_queued_import(make_user: Any, settings: Any, docume
     assert TrackingNumber.objects.filter(job_id=job.pk).count() == 51
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_checks_against_other_lists_and_rolls_back_a_failure(
+    make_user: Any, settings: Any, documents_dir: Any, monkeypatch: Any
+) -> None:
+    """The worker's own path (on PostgreSQL: the staging table, the hits and the move in one
+    transaction of a dedicated connection): a list sharing numbers with another application's list is
+    flagged and counted like in the tests' transactions, and a failure in the middle stores nothing."""
+    from alarfund.accounts.choices import Role
+    from alarfund.tracking import checks
+    from alarfund.tracking.normalise import RowChecker
+
+    from .conftest import make_round
+
+    settings.TASKS = DB_TASKS
+    settings.ALARFUND_TRACKING_BATCH_ROWS = 5
+    officer = make_user(Role.BUREAU_OFFICER)
+    round_ = make_round(officer, 2025)
+    alice, bob = make_user(Role.APPLICANT), make_user(Role.APPLICANT)
+    first = make_application(round_, alice)
+    second = make_application(round_, bob)
+
+    def run(application: Any, user: Any, rows: list[list[Any]]) -> ImportJob:
+        version = upload_list(application, user, [("a.csv", csv_bytes(rows))])
+        job = tracking_import_start(by=user, application=application, document_version_or_file=version)
+        call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+        job.refresh_from_db()
+        return job
+
+    a = run(first, alice, [[sf(n), "顺丰", "2025-02-01", ""] for n in range(20)])
+    b = run(second, bob, [[sf(n), "顺丰", "2025-02-01", ""] for n in range(15, 40)])
+    assert b.status == ImportStatus.SUCCEEDED, (b.error_code, b.error_params)
+    assert b.stats["duplicate_in_round"] == 5 and b.valid_unique == 20
+    assert b.stats == checks.compute_stats(b)
+    a.refresh_from_db()
+    assert a.valid_unique == 15  # recounted by the follow-up task
+
+    calls = {"n": 0}
+    original = RowChecker.records
+
+    def breaks_on_the_third_batch(self: RowChecker, sheet: int, rows: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return original(self, sheet, rows)
+
+    monkeypatch.setattr(RowChecker, "records", breaks_on_the_third_batch)
+    failed = run(second, bob, [[sf(n), "顺丰", "2025-02-01", ""] for n in range(100, 140)])
+    assert failed.status == ImportStatus.FAILED and failed.error_code == "internal"
+    assert not TrackingNumber.objects.filter(job_id=failed.pk).exists()
+    b.refresh_from_db()
+    assert b.is_current and TrackingNumber.objects.filter(job_id=b.pk).count() == 25
+
+
 def test_a_newer_upload_stops_an_older_queued_import(world: Any, settings: Any) -> None:
     settings.TASKS = DB_TASKS
     first = import_list(world.app_a, world.alice, "1.csv", csv_bytes([[sf(1), "顺丰", "2025-02-01", ""]]))
@@ -298,3 +351,56 @@ def test_a_number_counts_once_even_when_only_a_repeat_is_valid(world: Any) -> No
     job = import_list(world.app_a, world.alice, "a.csv", csv_bytes(rows))
     assert job.stats["unique_numbers"] == 2 and job.stats["duplicate_in_file"] == 2
     assert job.valid_unique == 2
+
+
+def test_counts_tallied_while_reading_equal_the_counts_from_the_stored_rows(world: Any) -> None:
+    """On PostgreSQL the counts come from the flags tallied while reading plus the cross-list hits
+    (``normalise.Tally``); on SQLite from the stored rows (``checks.compute_stats``). Both must be the
+    same, for every problem, repeats whose first row does not count, and numbers in other lists."""
+    from alarfund.tracking import checks
+
+    last_year = make_application(world.earlier_round, world.alice)
+    import_list(
+        last_year, world.alice, "old.csv", csv_bytes([[sf(n), "顺丰", "2024-10-01", ""] for n in range(0, 6)])
+    )
+    import_list(
+        world.app_b, world.bob, "b.csv", csv_bytes([[sf(n), "顺丰", "2025-05-01", ""] for n in range(4, 10)])
+    )
+    rows = [
+        [sf(1), "顺丰", "2025-02-01", ""],  # earlier round
+        [sf(5), "顺丰", "2025-02-01", ""],  # earlier round and same round
+        [sf(8), "中通", "2025-02-01", ""],  # same round, courier mismatch
+        [sf(8), "顺丰", "2025-02-02", ""],  # ... repeated
+        [sf(20), "顺丰", "2024-02-01", ""],  # outside the year; its repeat counts
+        [sf(20), "顺丰", "2025-02-01", ""],
+        ["junk!", "顺丰", "2025-02-01", ""],
+        ["junk!", "顺丰", "2025-02-01", ""],  # junk is never a repeat
+        ["ABCDEFGHIJ", "", "", ""],  # unknown format, no date
+        [sf(21), "顺丰", "2025-03-01", ""],
+        [sf(21), "顺丰", "2025-03-01", ""],
+    ]
+    job = import_list(world.app_a, world.alice, "a.xlsx", xlsx_bytes(rows))
+    assert job.stats == checks.compute_stats(job)
+    assert job.stats["duplicate_in_file"] == 3 and job.stats["invalid"] == 2
+    assert job.stats["duplicate_in_round"] == 2 and job.stats["duplicate_earlier_round"] == 2
+    assert job.valid_unique == 2  # SF…20 (by its repeat) and SF…21
+    stored = {(r.row_no, r.flags) for r in TrackingNumber.objects.filter(job_id=job.pk)}
+    assert (3, F.DUPLICATE_IN_ROUND | F.DUPLICATE_EARLIER_ROUND) in stored  # SF…5
+    assert (9, F.INVALID) in stored  # the second junk row is not a repeat
+
+
+def test_repeats_across_files_and_sheets_keep_the_first_row(world: Any) -> None:
+    """Repeats are found over the whole import (several files, several sheets), in reading order."""
+    first = csv_bytes([[sf(1), "顺丰", "2025-02-01", ""], [sf(2), "顺丰", "2025-02-01", ""]])
+    second = csv_bytes([[sf(2), "顺丰", "2025-02-01", ""], [sf(1), "顺丰", "2025-02-01", ""]])
+    version = upload_list(world.app_a, world.alice, [("1.csv", first), ("2.csv", second)])
+    job = tracking_import_start(by=None, application=world.app_a, document_version_or_file=version)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.SUCCEEDED, job.error_code
+    flagged = sorted(
+        (r.sheet, r.row_no)
+        for r in TrackingNumber.objects.filter(job_id=job.pk)
+        if r.flags & F.DUPLICATE_IN_FILE
+    )
+    assert flagged == [(100, 2), (100, 3)]
+    assert job.valid_unique == 2 and job.stats["duplicate_in_file"] == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -194,13 +195,13 @@ def test_csv_in_gb18030_with_tabs_quotes_and_a_bom() -> None:
     text = '运单号\t快递公司\t发货日期\nSF1400000000001\t顺丰\t2025-03-01\n"YT1234\n567890123"\t圆通\t2025-03-02\n'
     source = CsvSource(io.BytesIO(text.encode("gb18030")), content_type="text/csv; charset=gb18030")
     [sheet] = list(source.sheets())
-    rows = [r for b in sheet.batches for r in b]
+    rows = [(n, list(v)) for b in sheet.batches for n, v in b]
     assert rows == [
         (2, ["SF1400000000001", "顺丰", "2025-03-01"]),
         (3, ["YT1234\n567890123", "圆通", "2025-03-02"]),
     ]
     bom = CsvSource(io.BytesIO("\ufeff快递单号\nSF1400000000001\n".encode()), content_type="")
-    assert [r for s in bom.sheets() for b in s.batches for r in b] == [(2, ["SF1400000000001"])]
+    assert [(n, list(v)) for s in bom.sheets() for b in s.batches for n, v in b] == [(2, ["SF1400000000001"])]
 
 
 def test_binary_is_not_a_csv() -> None:
@@ -233,3 +234,50 @@ def test_agrees_with_calamine() -> None:
         return str(value)
 
     assert [[plain(v) for v in row] for row in ours] == [[plain(v) for v in row] for row in theirs]
+
+
+def test_the_row_template_path_agrees_with_the_cell_by_cell_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows in one repeated layout are read by one pattern per run (``_template``); a run with a row of
+    another layout (a missing cell, a formula, an inline string, other attributes) falls back. Every
+    value must be the same as without the template."""
+    from alarfund.tracking import xlsx_source
+
+    def row(r: int) -> str:
+        if r < 3000 and r % 97 == 0:  # no courier cell (the first runs only)
+            return (
+                f'<row r="{r}"><c r="A{r}" t="s"><v>{r}</v></c><c r="C{r}" s="1"><v>{45000 + r}</v></c></row>'
+            )
+        if r < 3000 and r % 89 == 0:  # a formula's cached value, an inline string
+            return (
+                f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>YT{7000000000000 + r}</t></is></c>'
+                f'<c r="B{r}" t="s"><v>0</v></c><c r="C{r}"><f>A1</f><v>{45000 + r}</v></c></row>'
+            )
+        kind = ' t="str"' if r < 3000 and r % 83 == 0 else ' t="s"'
+        value = f"SF{1400000000000 + r}" if r < 3000 and r % 83 == 0 else str(r)
+        return (
+            f'<row r="{r}" spans="1:4"><c r="A{r}"{kind}><v>{value}</v></c><c r="B{r}" s="2" t="s"><v>{r % 3}</v></c>'
+            f'<c r="C{r}" s="1"><v>{45000 + r}</v></c><c r="D{r}"><v>7</v></c></row>'
+        )
+
+    header = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>快递单号</t></is></c><c r="B1" t="inlineStr"><is><t>快递公司'
+        '</t></is></c><c r="C1" t="inlineStr"><is><t>发货日期</t></is></c></row>'
+    )
+    last = 15_000  # several 1 MB runs
+    strings = ["顺丰", "中通", "韵达", *[f"SF{1400000000000 + r}" for r in range(3, last)]]
+    data = workbook([("S", header + "".join(row(r) for r in range(2, last)))], shared=strings)
+    used: list[int] = []
+    original = XlsxSource._template_rows
+
+    def counting(self: XlsxSource, *args: Any) -> Any:
+        result = original(self, *args)
+        used.append(len(result or []))
+        return result
+
+    monkeypatch.setattr(XlsxSource, "_template_rows", counting)
+    with_template = rows_of(data)
+    assert sum(used) > 5000  # the template read most runs
+    monkeypatch.setattr(xlsx_source, "_template", lambda body, letters: None)
+    assert rows_of(data) == with_template
+    assert len(with_template) == last - 2
+    assert with_template[1] == ("S", 3, ["SF1400000000003", "顺丰", "45003"])

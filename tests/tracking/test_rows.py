@@ -206,3 +206,18 @@ def test_columns_found_and_others_kept_by_name() -> None:
     assert (columns.number, columns.courier, columns.ship_date) == (2, 3, 4)
     assert columns.others == ["订单号", "收件人", "重量(kg)"]
     assert find_columns(["订单号", "收件人"]) is None
+
+
+def test_job_ids_are_time_ordered_and_unguessable() -> None:
+    """A new import's id sorts after older ones (its rows go to the edge of the primary-key index), is a
+    version-7 UUID and keeps 74 random bits."""
+    import time
+
+    from alarfund.tracking.models import time_ordered_uuid
+
+    older = [time_ordered_uuid() for _ in range(1000)]
+    time.sleep(0.002)
+    newer = time_ordered_uuid()
+    assert all(value < newer for value in older)
+    assert newer.version == 7 and newer.variant == "specified in RFC 4122"
+    assert len(set(older)) == 1000

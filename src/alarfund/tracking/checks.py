@@ -1,12 +1,14 @@
 """Duplicates, found by the database (the index on the normalised number), never by a Python loop.
 
-* **In the file**: ``GROUP BY number HAVING COUNT(*) > 1`` over the job's rows; every occurrence after
-  the first gets ``DUPLICATE_IN_FILE`` (one UPDATE, limited to the repeated numbers).
+* **In the file** (the whole import: all its files and sheets): found while reading
+  (``normalise.Tally``: the exact normalised text of every valid number seen); every occurrence after
+  the first gets ``DUPLICATE_IN_FILE``.
 * **Across applications of the round** and **in earlier rounds**: for each distinct number of the job,
   one probe of the number index joined to the *current* jobs of the same round (another application:
   both are flagged) or of rounds with an earlier sales year (only the later claim is flagged); the
   result is stored as two bits on the rows. Invalid cells (junk, lost digits, empty) never take part:
-  junk would "match" junk elsewhere.
+  junk would "match" junk elsewhere. On PostgreSQL the import probes from its staging table before its
+  rows join the table (``stage_hits_sql``); on SQLite after storing them (``mark_cross_duplicates``).
 
 The counts are computed from the rows' flags and stored on the job (``stats``, ``valid_unique``). When
 another list is imported or replaced, the lists sharing numbers with it (``affected_jobs``) have the bits
@@ -44,34 +46,11 @@ def _true() -> Any:
 
 def refresh_planner_statistics() -> None:
     """After a bulk load the planner does not know the new job's rows (it would guess one row and pick
-    nested loops over a million): ANALYZE samples the table (~30,000 rows, well under a second)."""
+    nested loops over a million): ANALYZE samples the table (~30,000 rows, well under a second). Run by
+    the follow-up task, before its queries over the new list."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {_t()}")
-
-
-def mark_duplicates_in_file(job_id: uuid.UUID) -> int:
-    """Flag every repeat of a number within the job's rows; the first occurrence stays unflagged.
-    One window over the rows of the repeated numbers only, then an update by primary key."""
-    t = _t()
-    job = db_id(job_id)
-    skip = F.NOT_A_NUMBER
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""UPDATE {t} SET flags = flags | {F.DUPLICATE_IN_FILE}
-            FROM (
-              SELECT sheet, row_no FROM (
-                SELECT sheet, row_no, ROW_NUMBER() OVER (PARTITION BY number ORDER BY sheet, row_no) AS n
-                FROM {t}
-                WHERE job_id = %s AND flags & {skip} = 0 AND number IN (
-                  SELECT number FROM {t} WHERE job_id = %s AND flags & {skip} = 0
-                  GROUP BY number HAVING COUNT(*) > 1)
-              ) ranked WHERE n > 1
-            ) repeats
-            WHERE {t}.job_id = %s AND {t}.sheet = repeats.sheet AND {t}.row_no = repeats.row_no""",  # noqa: S608
-            [job, job, job],
-        )
-        return int(cursor.rowcount)
 
 
 def _others_condition() -> str:
@@ -105,6 +84,40 @@ def _hits(job: ImportJob, numbers_sql: str, numbers_params: list[Any]) -> tuple[
         job.sales_year,
     ]
     return sql, params
+
+
+def other_current_jobs(job: ImportJob) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+    """The current lists ``job`` is compared with: (other applications of its round, earlier years)."""
+    others = ImportJob.objects.filter(is_current=True).exclude(application_id=job.application_id)
+    same = list(others.filter(round_id=job.round_id).values_list("pk", flat=True))
+    earlier = list(
+        others.exclude(round_id=job.round_id)
+        .filter(sales_year__lt=job.sales_year)
+        .values_list("pk", flat=True)
+    )
+    return same, earlier
+
+
+def stage_hits_sql(job: ImportJob, stage: str) -> tuple[str, list[Any]] | None:
+    """(number, cross bits) for the distinct valid numbers of a staging table (PostgreSQL, see
+    ``store.PostgresStagingWriter``); None when there is no other list to compare with. A LATERAL
+    subquery fixes the plan whatever the statistics say: the numbers in sorted order, each probing the
+    number index once (consecutive probes touch the same index pages), never a scan or a hash of the
+    whole table; the lists compared with are named by id, so a probe needs no join."""
+    same, earlier = other_current_jobs(job)
+    if not same and not earlier:
+        return None
+    skip = F.NOT_A_NUMBER
+    sql = f"""SELECT s.number, h.bits FROM (
+          SELECT DISTINCT number FROM {stage} WHERE flags & {skip} = 0 ORDER BY number
+        ) s CROSS JOIN LATERAL (
+          SELECT MAX(CASE WHEN o.job_id = ANY(%s) THEN {F.DUPLICATE_IN_ROUND} ELSE 0 END)
+            + MAX(CASE WHEN o.job_id = ANY(%s) THEN {F.DUPLICATE_EARLIER_ROUND} ELSE 0 END) AS bits
+          FROM {_t()} o
+          WHERE o.number = s.number AND o.job_id = ANY(%s) AND o.flags & {skip} = 0
+        ) h
+        WHERE h.bits IS NOT NULL"""  # noqa: S608
+    return sql, [same, earlier, [*same, *earlier]]
 
 
 def mark_cross_duplicates(job: ImportJob, *, numbers: list[str] | None = None) -> None:

@@ -13,8 +13,9 @@ import contextlib
 import csv
 import io
 import itertools
+import operator
 from collections.abc import Generator, Iterator
-from typing import IO, Any
+from typing import IO
 
 from .headers import SCAN_ROWS, Columns, find_columns
 from .sources import ImportFailed, Row, Sheet
@@ -125,22 +126,34 @@ class CsvSource:
         return []
 
     def _batches(self, header_row: int, columns: Columns) -> Iterator[list[Row]]:
+        """Batches of rows, taken from the C parser a batch at a time (``islice`` over the parser
+        itself, not a generator around it: a resume per row cost more than the parsing); the needed
+        cells by one ``itemgetter`` per row (short rows are padded first), row numbers by ``range``."""
         needed = columns.needed
         width = max(needed) + 1
-        batch: list[Row] = []
+        pick = operator.itemgetter(*needed)
         size = self.batch_rows
-        for row_no, cells in enumerate(self._reader(), start=1):
-            if row_no <= header_row:
-                continue
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            values: list[Any] = [cells[p] for p in needed]
-            batch.append((row_no, values))
-            if len(batch) >= size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+        self.fp.seek(0)
+        text = io.TextIOWrapper(self.fp, encoding=self.encoding, errors="replace", newline="")
+        reader = csv.reader(text, delimiter=self.delimiter)
+        try:
+            for _skipped in itertools.islice(reader, header_row):
+                pass
+            row_no = header_row + 1
+            while chunk := list(itertools.islice(reader, size)):
+                if min(map(len, chunk)) < width:
+                    chunk = [
+                        cells if len(cells) >= width else cells + [""] * (width - len(cells))
+                        for cells in chunk
+                    ]
+                values = map(pick, chunk) if len(needed) > 1 else ((cells[needed[0]],) for cells in chunk)
+                yield list(zip(range(row_no, row_no + len(chunk)), values, strict=True))
+                row_no += len(chunk)
+        except csv.Error as exc:
+            raise ImportFailed("csv_damaged", detail=str(exc)[:200]) from None
+        finally:
+            with contextlib.suppress(ValueError):  # the file may already be closed
+                text.detach()
 
     def close(self) -> None:
         self.fp.close()

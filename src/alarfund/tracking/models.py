@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from typing import ClassVar
 
@@ -23,6 +25,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alarfund.config.choices import TextChoices
+
+
+def time_ordered_uuid() -> uuid.UUID:
+    """A version-7 UUID (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. A new job's id
+    sorts after the existing ones, so its rows go to the right-hand edge of the rows' primary-key index
+    (job · sheet · row) instead of into the middle of it: measured ≈ 1 s less for 1,000,000 rows
+    beside 10,000,000 (docs/tracking.md). Still unguessable (74 random bits); it tells the creation time,
+    which the job shows anyway."""
+    millis = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (millis & 0xFFFF_FFFF_FFFF) << 80 | 0x7 << 76 | (rand >> 62 & 0xFFF) << 64 | 0b10 << 62
+    return uuid.UUID(int=value | (rand & (1 << 62) - 1))
 
 
 class ImportStatus(TextChoices):
@@ -56,7 +70,7 @@ class ImportPhase(TextChoices):
 
 
 class ImportJob(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=time_ordered_uuid, editable=False)
     application = models.ForeignKey(
         "applications.Application",
         verbose_name=_("application"),
@@ -156,7 +170,8 @@ class TrackingNumber(models.Model):
     )
     sheet = models.PositiveSmallIntegerField(_("sheet"))
     row_no = models.PositiveIntegerField(_("row"))
-    #: Normalised: upper case, no spaces or hyphens, full-width characters folded.
+    #: Normalised: upper case, no spaces or hyphens, full-width characters folded. On PostgreSQL the
+    #: column compares bytes (``COLLATE "C"``, migration 0002): keep it if this field is ever altered.
     number = models.CharField(_("tracking number"), max_length=40)
     #: The carrier whose pattern the number fits ("" if none).
     carrier = models.CharField(_("carrier"), max_length=8, blank=True)

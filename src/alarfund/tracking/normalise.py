@@ -2,8 +2,10 @@
 
 ``RowChecker`` turns the cells read for a row (number, courier, ship date — whichever columns the list
 has) into a record for the database: ``(sheet, row_no, number, carrier, courier, ship_date, flags,
-raw)``. Everything here is per row and cheap (a few dictionary look-ups and one regular expression);
-duplicates are the database's job.
+raw)``. Everything here is per row and cheap (a few dictionary look-ups and one regular expression).
+Repeats *within the import* are found here too (``Tally``: one dictionary of the numbers seen, keyed
+by the exact normalised text, so there is no false repeat), and the counts of the report are tallied
+on the way; duplicates *across lists* are the database's job.
 
 Normalising a number: full-width characters folded (NFKC), surrounding spaces and quotes removed,
 Excel's ``="…"`` text trick undone, inner spaces and hyphens removed, upper case. A tracking number is
@@ -15,8 +17,10 @@ junk) is ``INVALID``. A number Excel stored as a number keeps its digits only be
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
@@ -36,6 +40,7 @@ _DATE = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _COMPACT_DATE = re.compile(r"\s*(\d{4})(\d{2})(\d{2})(?:\D|$)")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _CACHE_LIMIT = 50_000
+_FLAGS = operator.itemgetter(6)
 
 
 class Numeric(str):
@@ -110,14 +115,48 @@ def parse_date(value: object) -> dt.date | None:
     return None
 
 
+class Tally:
+    """What one import has seen so far, over all its files and sheets (read in row order, so the first
+    occurrence of a number is its first row): every valid number once (exact text; value: whether any
+    of its rows counts so far) and how many rows carry each flag value. Bounded by the row limit: at
+    2,000,000 rows about 100 MB besides the numbers' text."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, bool] = {}
+        self.flag_counts: Counter[int] = Counter()
+        self.rows = 0
+
+    def stats(self, hits: Iterable[tuple[str, int]] = ()) -> dict[str, int]:
+        """The report's counts, as ``checks.compute_stats`` computes them from stored rows; ``hits`` are
+        the numbers also in other lists with their cross-list bits (each number once)."""
+        stats = {"rows": self.rows}
+        for code, bit in F.FLAG_BITS.items():
+            stats[code] = sum(n for value, n in self.flag_counts.items() if value & bit)
+        stats["unique_numbers"] = len(self.seen)
+        in_round = earlier = lost = 0
+        seen = self.seen
+        for number, bits in hits:
+            in_round += 1 if bits & F.DUPLICATE_IN_ROUND else 0
+            earlier += 1 if bits & F.DUPLICATE_EARLIER_ROUND else 0
+            lost += 1 if seen.get(number) else 0
+        stats["duplicate_in_round"] = in_round
+        stats["duplicate_earlier_round"] = earlier
+        stats["valid_unique"] = sum(seen.values()) - lost
+        return stats
+
+
 class RowChecker:
     """Checks rows of one sheet: ``positions`` says where number, courier and ship date are in the
-    values handed over (courier and ship date may be None when the list has no such column)."""
+    values handed over (courier and ship date may be None when the list has no such column). Rows of
+    one import share one ``Tally`` (repeats are found across its files and sheets)."""
 
-    def __init__(self, *, sales_year: int, has_courier: bool, has_date: bool) -> None:
+    def __init__(
+        self, *, sales_year: int, has_courier: bool, has_date: bool, tally: Tally | None = None
+    ) -> None:
         self.sales_year = sales_year
         self.has_courier = has_courier
         self.has_date = has_date
+        self.tally = tally if tally is not None else Tally()
         self._couriers: dict[str, tuple[str, str]] = {}
         self._dates: dict[object, dt.date | None] = {}
 
@@ -150,7 +189,9 @@ class RowChecker:
         valid = _VALID.fullmatch
         any_carrier = ANY_CARRIER.fullmatch
         couriers, dates = self._couriers, self._dates
-        not_a_number = F.NOT_A_NUMBER
+        not_a_number, not_counted, repeat = F.NOT_A_NUMBER, F.NOT_COUNTED, F.DUPLICATE_IN_FILE
+        seen = self.tally.seen
+        seen_get = seen.get
         for row_no, values in rows:
             cell = values[0]
             if type(cell) is str and valid(cell):
@@ -190,7 +231,18 @@ class RowChecker:
                     problems |= F.DATE_MISSING
                 elif ship_date.year != year:
                     problems |= F.DATE_OUTSIDE_YEAR
+            if not problems & not_a_number:
+                first = seen_get(number)
+                if first is None:
+                    seen[number] = not problems & not_counted
+                else:  # a repeat in the import: the first row (in sheet and row order) stays unflagged
+                    problems |= repeat
+                    if not first and not problems & not_counted:
+                        seen[number] = True
             append((sheet, row_no, number, carrier, courier, ship_date, problems, raw))
+        tally = self.tally
+        tally.rows += len(out)
+        tally.flag_counts.update(map(_FLAGS, out))
         return out
 
 

@@ -225,6 +225,7 @@ def follow_up(job_id: uuid.UUID, replaced: list[uuid.UUID]) -> list[uuid.UUID]:
     if me is None:
         return []
     changed = [me.pk, *replaced]
+    checks.refresh_planner_statistics()  # the new list's rows are unknown to the planner until then
     # Read every shared number first (the overlap between lists: small unless a list was copied).
     shared = list(checks.shared_numbers(changed))
     jobs = {

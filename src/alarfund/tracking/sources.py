@@ -9,13 +9,13 @@ when the list has them). Readers hold at most one chunk of the file and one batc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .headers import Columns
 
-Row = tuple[int, list[Any]]
+Row = tuple[int, Sequence[Any]]
 
 
 class ImportFailed(Exception):

@@ -62,6 +62,45 @@ from .xlsx_text import (
 
 __all__ = ["SharedStrings", "XlsxSource", "column_letters", "column_position"]
 
+_FIRST_ROW = re.compile(rb'<row r="\d+"[^>]*>(.*?)</row>', re.S)
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})\d+"([^>]*)><v>[^<]*</v></c>')
+#: A row template is only worth it for the usual narrow list.
+_TEMPLATE_CELLS = 30
+
+
+def _kind(attrs: bytes) -> bytes:
+    found = _ATTR_T.search(attrs)
+    return found.group(1) if found else b""
+
+
+def _template(body: bytes, letters: list[bytes]) -> re.Pattern[bytes] | None:
+    """A pattern for rows laid out like the first row of ``body`` (Excel, WPS and most writers repeat
+    one layout): ``<row r="N" …>`` then the same cells, each ``<c r="XN" …><v>…</v></c>``, capturing
+    the row number and, for the needed columns, the cell's attributes and value. None when the first
+    row has another form (a cell without value, a formula, inline text) or lacks a needed column."""
+    first = _FIRST_ROW.search(body)
+    if first is None:
+        return None
+    inner = first.group(1)
+    cells = _PLAIN_CELL.findall(inner)
+    if not cells or len(cells) > _TEMPLATE_CELLS or len(_PLAIN_CELL.sub(b"", inner)) != 0:
+        return None
+    order = [cell_letters for cell_letters, _attrs in cells]
+    if any(letter not in order for letter in letters) or len(set(order)) != len(order):
+        return None
+    # Capture groups: the row number, then (attributes, value) of each needed column, in ``letters`` order.
+    parts = [rb'<row r="(\d+)"[^>]*>']
+    captured = sorted(letters, key=order.index)
+    if captured != letters:
+        return None  # needed columns out of sheet order: the general fast path handles it
+    for cell_letters in order:
+        if cell_letters in letters:
+            parts.append(b'<c r="' + cell_letters + rb'\1"([^>]*)><v>([^<]*)</v></c>')
+        else:
+            parts.append(b'<c r="' + cell_letters + rb'\1"[^>]*><v>[^<]*</v></c>')
+    parts.append(b"</row>")
+    return re.compile(b"".join(parts))
+
 
 class XlsxSource:
     kind = "xlsx"
@@ -123,7 +162,7 @@ class XlsxSource:
                     inflated += len(chunk)
                     if inflated > limit:
                         raise ImportFailed("zip_bomb")
-                    if any(marker in chunk for marker in _HOSTILE):
+                    if b"<!" in chunk and any(marker in chunk for marker in _HOSTILE):
                         raise ImportFailed("xlsx_damaged")
                     yield chunk
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
@@ -358,8 +397,16 @@ class XlsxSource:
         loose = re.compile(rb'<c r="(?:' + alternation + rb")\d")
         slot = {letter: index for index, letter in enumerate(letters)}
         size = self.batch_rows
+        template: re.Pattern[bytes] | None = None
         for body in runs:
-            rows = None if prefix else self._fast_rows(body, fast, loose, slot, len(needed))
+            rows = None
+            if not prefix:
+                if template is None:
+                    template = _template(body, letters)
+                rows = self._template_rows(body, template, needed) if template is not None else None
+                if rows is None:
+                    template = None  # learnt again from the next run
+                    rows = self._fast_rows(body, fast, loose, slot, len(needed))
             if rows is None:
                 rows = [
                     (row_no, [cells.get(p) for p in needed])
@@ -372,6 +419,49 @@ class XlsxSource:
                 batch = []
         if batch:
             yield batch
+
+    def _template_rows(self, body: bytes, template: re.Pattern[bytes], needed: list[int]) -> list[Row] | None:
+        """When every row of the run has the layout of the template's row (the same cells in the same
+        order, each with a value): one regular expression pass, the columns converted in bulk."""
+        found = template.findall(body)
+        if len(found) != body.count(b"<row ") or b"<row>" in body or not found:
+            return None
+        columns = list(zip(*found, strict=True))
+        values: list[list[Any]] = []
+        for k in range(len(needed)):
+            attrs, raw = columns[1 + 2 * k], columns[2 + 2 * k]
+            kinds = {a: _kind(a) for a in set(attrs)}
+            if len(set(kinds.values())) != 1:
+                return None
+            kind = next(iter(kinds.values()))
+            cells: list[tuple[bytes, ...]] | None = (
+                [(b"", b"", kind, v, b"") for v in raw] if kind not in (b"s", b"", b"n") else None
+            )
+            if cells is not None:
+                values.append(self._column(cells, numbers=k == 0))
+                continue
+            values.append(self._column_of(kind, raw, numbers=k == 0))
+        return list(zip(map(int, columns[0]), zip(*values, strict=True), strict=True))
+
+    def _column_of(self, kind: bytes, raw: tuple[bytes, ...], *, numbers: bool) -> list[Any]:
+        if kind == b"s":
+            shared = self._shared_strings()
+            indices = list(map(int, raw))
+            if numbers:  # unique: decode each
+                buffer, offsets, count = shared.buffer, shared.offsets, len(shared)
+                if indices and min(indices) >= 0 and max(indices) < count:
+                    return [buffer[offsets[i] : offsets[i + 1]].decode("utf-8", "replace") for i in indices]
+                return [shared.get(i) for i in indices]
+            distinct = set(indices)
+            if len(distinct) < 10_000:
+                cache = {i: shared.get(i) for i in distinct}
+                return list(map(cache.__getitem__, indices))
+            return [shared.get(i) for i in indices]
+        distinct_values = set(raw)
+        if not numbers and len(distinct_values) < 10_000:  # dates repeat
+            numeric = {v: Numeric(v.decode("ascii", "replace")) for v in distinct_values}
+            return list(map(numeric.__getitem__, raw))
+        return [Numeric(v.decode("ascii", "replace")) for v in raw]
 
     def _fast_rows(
         self,
@@ -413,7 +503,7 @@ class XlsxSource:
             position = slot[letter]
             part = cells[k::width]
             columns[position] = self._column(part, numbers=position == 0)
-        return list(zip(map(int, first), zip(*columns, strict=True), strict=True))  # type: ignore[arg-type]
+        return list(zip(map(int, first), zip(*columns, strict=True), strict=True))
 
     def _column(self, cells: list[tuple[bytes, ...]], *, numbers: bool) -> list[Any]:
         kinds = list(map(_THIRD, cells))
