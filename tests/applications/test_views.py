@@ -240,9 +240,7 @@ def test_upload_a_material_and_a_disguised_file_is_refused(applicant, round_, do
     page = client.get(url).content.decode()
     assert "licence.pdf" in page
     fake = upload("bank.pdf", b"<html><script>alert(1)</script></html>")
-    refused = client.post(
-        url, {"bank_receipt-material": "bank_receipt", "bank_receipt-files": fake}
-    )
+    refused = client.post(url, {"bank_receipt-material": "bank_receipt", "bank_receipt-files": fake})
     assert refused.status_code == 400
     assert not Document.objects.filter(material_code="bank_receipt").exists()
     assert re.search(r'name="bank_receipt-files".*?<ul class="errorlist', refused.content.decode(), re.S)

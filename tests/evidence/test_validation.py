@@ -152,6 +152,28 @@ def test_per_material_size_limit() -> None:
     prepare("numbers.csv", data, material="tracking_numbers").close()
 
 
+def test_a_two_million_row_tracking_list_fits_the_upload_limits(tmp_path) -> None:
+    """Issue 9 accepts 2,000,000 rows a file: the default limits of this material must let it in."""
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    rows = b"".join(
+        b"YT%010d,\xe5\x9c\x86\xe9\x80\x9a,2025-03-01,\xe9\x98\xbf\xe6\x8b\x89\xe5\xb0\x94\n" % n
+        for n in range(2_000_000)
+    )
+    body = "快递单号,快递公司,发货日期,收件城市\n".encode() + rows
+    assert len(body) > 60 * 1024 * 1024  # the former limit
+    handle = TemporaryUploadedFile("list.csv", "text/csv", len(body), None)
+    handle.write(body)
+    handle.seek(0)
+    prepared = validation.prepare(handle, material_code="tracking_numbers")
+    assert prepared.size == len(body) and prepared.kind == "csv"
+    prepared.close()
+    handle.close()
+    # A sheet of that size inflates to ~400 MB of XML: allowed for this material only (read as a stream).
+    assert validation.xlsx_max_uncompressed_for("tracking_numbers") >= 400 * 1024 * 1024
+    assert validation.xlsx_max_uncompressed_for("business_licence") == 300 * 1024 * 1024
+
+
 def test_xlsx_zip_bomb_refused_from_the_directory() -> None:
     bomb = zip_with(xlsx_bytes(), {"xl/worksheets/sheet2.xml": b"\x00" * (40 * 1024 * 1024)})
     assert len(bomb) < 200 * 1024

@@ -41,12 +41,18 @@ def max_files() -> int:
     return int(getattr(settings, "ALARFUND_UPLOAD_MAX_FILES", 10))
 
 
+def xlsx_max_uncompressed_for(material_code: str) -> int:
+    per_material: dict[str, int] = getattr(settings, "ALARFUND_XLSX_MAX_UNCOMPRESSED_BY_MATERIAL", {})
+    default = int(getattr(settings, "ALARFUND_XLSX_MAX_UNCOMPRESSED", 300 * 1024 * 1024))
+    return int(per_material.get(material_code, default))
+
+
 def limits_for(material_code: str) -> sniffing.Limits:
     return sniffing.Limits(
         max_bytes=max_bytes_for(material_code),
         max_image_pixels=int(getattr(settings, "ALARFUND_UPLOAD_MAX_IMAGE_PIXELS", 50_000_000)),
         xlsx_max_entries=int(getattr(settings, "ALARFUND_XLSX_MAX_ENTRIES", 2_000)),
-        xlsx_max_uncompressed=int(getattr(settings, "ALARFUND_XLSX_MAX_UNCOMPRESSED", 300 * 1024 * 1024)),
+        xlsx_max_uncompressed=xlsx_max_uncompressed_for(material_code),
         xlsx_max_ratio=int(getattr(settings, "ALARFUND_XLSX_MAX_RATIO", 200)),
     )
 

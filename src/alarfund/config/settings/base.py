@@ -158,7 +158,10 @@ ALARFUND_TRUSTED_PROXIES = env.integer("ALARFUND_TRUSTED_PROXIES", 0)
 # Field-encryption master keys, current first (ALARFUND_FIELD_KEY or a generated key file).
 ALARFUND_FIELD_KEYS = env.field_keys(DATA_DIR)
 ALARFUND_UPLOAD_MAX_BYTES = env.integer("ALARFUND_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
-ALARFUND_UPLOAD_MAX_BYTES_BY_MATERIAL = {"tracking_numbers": 60 * 1024 * 1024}
+# A tracking-number list may hold 2,000,000 rows (issue 9): ~85 MB as CSV, ~400 MB of sheet XML inside
+# an ~46 MB XLSX (read as a stream; the compression-ratio cap still stops zip bombs).
+ALARFUND_UPLOAD_MAX_BYTES_BY_MATERIAL = {"tracking_numbers": 160 * 1024 * 1024}
+ALARFUND_XLSX_MAX_UNCOMPRESSED_BY_MATERIAL = {"tracking_numbers": 1024 * 1024 * 1024}
 ALARFUND_UPLOAD_MAX_FILES = env.integer("ALARFUND_UPLOAD_MAX_FILES", 10)
 # Which kinds each material accepts (others: pdf, jpeg, png, xlsx, csv).
 ALARFUND_UPLOAD_KINDS_BY_MATERIAL = {
