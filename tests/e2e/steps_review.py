@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from alarfund.applications.models import ApplicationStatus
 from alarfund.plans.models import PlanVersion, VersionStatus
-from alarfund.rounds.services import auditor_engage
 
 from . import files
 from .flow import (
@@ -19,22 +18,23 @@ from .pages import zh
 
 
 def bureau_accepts_and_engages_auditor(flow: Flow) -> None:
-    """Art. 17(3), 18: the bureau's second review, then it engages the third-party auditor.
-
-    The engagement has no page yet (issue 5 built it as a service): it is recorded through the service
-    here (with the end of the notice period, the only steps not done in the browser)."""
+    """Art. 17(3), 18: the bureau's second review, then it engages the third-party auditor on the round's
+    page (the auditor sees the round's applications from then on)."""
     officer = flow.as_("officer")
     officer.follow(officer.link(zh("Second review"), within=officer.page.locator("nav.site-nav")))
     officer.shoot("second-review-queue")
     for key in ("tahe", "hongzao"):
         accept(officer, zh("Second review"), flow.enterprises[key])
         assert flow.application(key).status == ApplicationStatus.BUREAU_ACCEPTED
-    auditor_engage(
-        by=flow.staff["officer"],
-        round=flow.round,
-        auditor=flow.staff["auditor"],
-        contract_reference="师市商审〔2026〕18号",
-    )
+    officer.goto(f"/rounds/manage/{flow.round_id}/")
+    section = officer.page.locator("#auditors")
+    auditor = flow.staff["auditor"]
+    section.get_by_label(zh("Third-party auditor")).select_option(str(auditor.pk))
+    section.get_by_label(zh("Audit contract reference")).fill("师市商审〔2026〕18号")
+    officer.submit(officer.button(zh("Engage the auditor"), within=section))
+    officer.flash(zh("The auditor is engaged for this round."))
+    officer.sees("师市商审〔2026〕18号")
+    officer.shoot("auditor-engaged")
 
 
 def auditor_audits(flow: Flow) -> None:

@@ -269,3 +269,62 @@ def test_closed_round_call_stays_public_and_says_closed(make_user) -> None:
     response = Client().get(reverse("rounds:call", args=[round_.pk]))
     assert response.status_code == 200
     assert "本轮申报已关闭，不再受理申请。" in response.content.decode()
+
+
+# -- engaging the third-party auditor (Art. 17(三), 18) ---------------------------------------------------
+
+
+def test_the_bureau_engages_an_auditor_on_the_round_page(officer_client, make_user) -> None:
+    from alarfund.audit.models import AuditEvent
+    from alarfund.rounds.models import AuditorEngagement
+    from alarfund.rounds.services import engaged_round_ids
+
+    client, officer = officer_client
+    round_ = make_round(officer)
+    auditor = make_user(Role.AUDITOR, full_name="审计师甲", affiliation="阿拉尔天衡会计师事务所")
+    make_user(Role.AUDITOR, is_active=False, full_name="停用审计师")
+    page = client.get(reverse("rounds:edit", args=[round_.pk])).content.decode()
+    assert "审计师甲（阿拉尔天衡会计师事务所）" in page and "停用审计师" not in page
+    url = reverse("rounds:auditor_engage", args=[round_.pk])
+    response = client.post(url, {"auditor": auditor.pk, "contract_reference": "师市商审〔2026〕18号"})
+    assert response.status_code == 302 and response["Location"].endswith("#auditors")
+    engagement = AuditorEngagement.objects.get(round=round_, auditor=auditor)
+    assert engagement.engaged_by == officer and engagement.contract_reference == "师市商审〔2026〕18号"
+    assert round_.pk in engaged_round_ids(auditor)
+    assert AuditEvent.objects.filter(action="round.auditor_engage", object_id=str(round_.pk)).exists()
+    page = client.get(reverse("rounds:edit", args=[round_.pk])).content.decode()
+    assert "师市商审〔2026〕18号" in page
+    # Engaged already: no longer offered; a forged post is refused, nothing added.
+    again = client.post(url, {"auditor": auditor.pk, "contract_reference": "另一份"})
+    assert again.status_code == 400
+    assert AuditorEngagement.objects.filter(round=round_).count() == 1
+
+
+def test_engaging_needs_a_contract_reference_and_an_auditor_account(officer_client, make_user) -> None:
+    from alarfund.rounds.models import AuditorEngagement
+
+    client, officer = officer_client
+    round_ = make_round(officer)
+    not_an_auditor = make_user(Role.ASSOCIATION_REVIEWER)
+    auditor = make_user(Role.AUDITOR)
+    url = reverse("rounds:auditor_engage", args=[round_.pk])
+    assert client.post(url, {"auditor": auditor.pk, "contract_reference": " "}).status_code == 400
+    assert client.post(url, {"auditor": not_an_auditor.pk, "contract_reference": "x"}).status_code == 400
+    assert not AuditorEngagement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "role", [Role.ASSOCIATION_REVIEWER, Role.AUDITOR, Role.APPLICANT, Role.FINANCE_OFFICER]
+)
+def test_only_the_bureau_engages_auditors(client_as, make_user, role) -> None:
+    from alarfund.rounds.models import AuditorEngagement
+
+    _officer_client, officer = client_as(Role.BUREAU_OFFICER)
+    round_ = make_round(officer)
+    auditor = make_user(Role.AUDITOR)
+    client, _user = client_as(role)
+    response = client.post(
+        reverse("rounds:auditor_engage", args=[round_.pk]), {"auditor": auditor.pk, "contract_reference": "x"}
+    )
+    assert response.status_code == 403
+    assert not AuditorEngagement.objects.exists()

@@ -187,3 +187,29 @@ class ExtraMaterialForm(forms.Form):
                 for line in CLAIMABLE_LINES
             ],
         ]
+
+
+class AuditorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name}（{obj.affiliation}）" if obj.affiliation else str(obj.full_name)
+
+
+class AuditorEngagementForm(forms.Form):
+    """Art. 17(三), 18: the bureau engages a third-party auditor for the round."""
+
+    auditor = AuditorChoiceField(label=gettext_lazy("Third-party auditor"), queryset=None)
+    contract_reference = forms.CharField(label=gettext_lazy("Audit contract reference"), max_length=100)
+
+    def __init__(self, *args: Any, round: Any, **kwargs: Any) -> None:
+        from alarfund.accounts.choices import Role
+        from alarfund.accounts.models import User
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["auditor"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            User.objects.filter(role=Role.AUDITOR, is_active=True)
+            .exclude(engagements__round=round)
+            .order_by("affiliation", "full_name")
+        )
+        field.empty_label = gettext_lazy("Choose the auditor")

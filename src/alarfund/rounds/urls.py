@@ -14,4 +14,5 @@ urlpatterns = [
     path("manage/<uuid:round_id>/", views.edit, name="edit"),
     path("manage/<uuid:round_id>/status/", views.transition, name="transition"),
     path("manage/<uuid:round_id>/materials/", views.material_add, name="material_add"),
+    path("manage/<uuid:round_id>/auditors/", views.auditor_engage, name="auditor_engage"),
 ]

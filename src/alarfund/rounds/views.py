@@ -28,7 +28,7 @@ from alarfund.stale import StaleEdit
 
 from . import services
 from .call import LINE_TITLES, call_context, covered_sales_years
-from .forms import ExtraMaterialForm, RoundForm, SalesYearForm
+from .forms import AuditorEngagementForm, ExtraMaterialForm, RoundForm, SalesYearForm
 from .models import ROUND_TRANSITIONS, Round, RoundStatus
 
 PUBLIC_STATUSES = (RoundStatus.PUBLISHED, RoundStatus.CLOSED)
@@ -98,11 +98,18 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "rounds/create.html", context, status=400 if form.errors else 200)
 
 
-def _edit_context(round_: Round, form: RoundForm, material_form: ExtraMaterialForm) -> dict[str, Any]:
+def _edit_context(
+    round_: Round,
+    form: RoundForm,
+    material_form: ExtraMaterialForm,
+    auditor_form: AuditorEngagementForm | None = None,
+) -> dict[str, Any]:
     return {
         "round": round_,
         "form": form,
         "material_form": material_form,
+        "auditor_form": auditor_form or AuditorEngagementForm(round=round_),
+        "engagements": round_.engagements.select_related("auditor", "engaged_by").order_by("engaged_at"),
         "extras": round_.extra_materials.order_by("code"),
         "line_titles": LINE_TITLES,
         "can_publish": RoundStatus.PUBLISHED in ROUND_TRANSITIONS[round_.status],
@@ -207,6 +214,33 @@ def material_add(request: HttpRequest, round_id: uuid.UUID) -> HttpResponse:
             messages.success(request, _("The material is added to the round's checklist."))
             return HttpResponseRedirect(reverse("rounds:edit", kwargs={"round_id": round_.pk}) + "#materials")
     context = {**_edit_context(round_, _round_form(round_), material_form), "conflict": False}
+    return render(request, "rounds/edit.html", context, status=400)
+
+
+@capability_required(Capability.REVIEW_SECOND)
+@require_POST
+def auditor_engage(request: HttpRequest, round_id: uuid.UUID) -> HttpResponse:
+    """Art. 17(三), 18: engage a third-party auditor; the auditor then sees this round's applications."""
+    round_ = get_object_or_404(Round, pk=round_id)
+    auditor_form = AuditorEngagementForm(request.POST, round=round_)
+    if auditor_form.is_valid():
+        try:
+            services.auditor_engage(
+                by=request.user,
+                round=round_,
+                auditor=auditor_form.cleaned_data["auditor"],
+                contract_reference=auditor_form.cleaned_data["contract_reference"],
+                context=AuditContext.of(request),
+            )
+        except ValidationError as exc:
+            apply_errors(auditor_form, exc)
+        else:
+            messages.success(request, _("The auditor is engaged for this round."))
+            return HttpResponseRedirect(reverse("rounds:edit", kwargs={"round_id": round_.pk}) + "#auditors")
+    context = {
+        **_edit_context(round_, _round_form(round_), ExtraMaterialForm(), auditor_form),
+        "conflict": False,
+    }
     return render(request, "rounds/edit.html", context, status=400)
 
 
