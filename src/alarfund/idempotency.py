@@ -101,8 +101,9 @@ def run(
         return Outcome(result=result, replayed=False)
 
 
-def purge(*, older_than: dt.timedelta | None = None) -> int:
-    """Remove tokens older than the lifetime (used ones included: their replay window has passed)."""
-    cutoff = timezone.now() - (older_than or lifetime() * 7)
+def purge(*, older_than: dt.timedelta | None = None, now: dt.datetime | None = None) -> int:
+    """Remove tokens older than seven lifetimes (used ones included: their replay window has passed, and
+    a late replay is refused as unknown, never done twice). The retention job calls it daily."""
+    cutoff = (now or timezone.now()) - (older_than or lifetime() * 7)
     deleted, _kinds = _model().objects.filter(issued_at__lt=cutoff).delete()
     return int(deleted)

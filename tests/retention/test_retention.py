@@ -192,3 +192,16 @@ def test_command_prints_what_it_did(stored: dict[str, Any], capsys: Any) -> None
     assert "sensitive files deleted: 1" in out
     call_command("audit_archive", "--verify")
     assert "matches the database" in capsys.readouterr().out
+
+
+def test_expired_form_tokens_are_removed_fresh_ones_kept(stored: dict[str, Any], retention_run: Any) -> None:
+    from alarfund import idempotency
+
+    applicant = stored["applicant"]
+    old = idempotency.issue(applicant, "test.action", "x")
+    fresh = idempotency.issue(applicant, "test.action", "y")
+    model = idempotency._model()
+    model.objects.filter(token=old).update(issued_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    report = retention_run()
+    assert report.expired_tokens == 1
+    assert not model.objects.filter(token=old).exists() and model.objects.filter(token=fresh).exists()

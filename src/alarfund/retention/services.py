@@ -11,6 +11,7 @@ What it does, in this order, each time it runs (`alarfund retention`, daily from
    Financial records — plans, payments, commitments, business documents, bank details of payees — are
    kept: they are accounting records, not covered by this rule.
 3. Anonymises the name and contact of objectors (public notice, Art. 17) when their period ends.
+4. Removes one-time form tokens long past their lifetime (`idempotency.purge`).
 
 A legal hold stops the deletion: an organisation with an open fraud finding (Art. 20) keeps every file
 until the case is settled. Each deletion is audited (`retention.purge`), in the same transaction as the
@@ -31,6 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from alarfund import idempotency
 from alarfund.audit.archive import archive_audit
 from alarfund.audit.models import AuditEvent
 from alarfund.audit.services import Actor, audit_record
@@ -52,6 +54,7 @@ class RetentionReport:
     purged_files: list[str] = field(default_factory=list)
     held_files: list[str] = field(default_factory=list)
     anonymised_objections: list[str] = field(default_factory=list)
+    expired_tokens: int = 0
 
 
 def policy() -> dict[str, int]:
@@ -161,5 +164,6 @@ def retention_run(*, now: dt.datetime | None = None, dry_run: bool = False) -> R
     _anonymise_objections(now, report)
     if not dry_run:
         _sweep()
+        report.expired_tokens = idempotency.purge(now=now)
     report.audit_events = AuditEvent.objects.count()
     return report

@@ -36,5 +36,5 @@ class Command(BaseCommand):
             f"{report.audit_archived} (kept in the database: {report.audit_events}); sensitive files "
             f"{verb}: {len(report.purged_files)}; kept under a legal hold: {len(report.held_files)}; "
             f"objector contacts {'to anonymise' if report.dry_run else 'anonymised'}: "
-            f"{len(report.anonymised_objections)}"
+            f"{len(report.anonymised_objections)}; expired form tokens removed: {report.expired_tokens}"
         )
