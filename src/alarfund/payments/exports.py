@@ -132,3 +132,50 @@ def transfer_list(*, by: Any, batch: PaymentBatch, kind: str, context: AuditCont
         },
     )
     return data
+
+
+def results_template(*, by: Any, batch: PaymentBatch, context: AuditContext | None = None) -> bytes:
+    """The XLSX template of the bank's result file for the officer who records it (`bank_results`):
+    one row per pending payment with payee, full account number and amount; status, voucher number,
+    date and reason to fill in. Full account numbers: PAYMENT_PREPARE only, each download audited."""
+    from alarfund.plans.services import OutOfSequence
+
+    from .bank_results import template_headings
+
+    decision = check(by, Capability.PAYMENT_PREPARE)
+    if not decision:
+        raise Refused(decision)
+    if batch.status == BatchStatus.CANCELLED:
+        raise OutOfSequence(_("This batch is cancelled: there is nothing to send to the bank."))
+    payments = list(batch.payments.filter(status=PaymentStatus.PENDING).order_by("payee_name", "created_at"))
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Bank results")[:31]
+    sheet.append([heading for _column, heading in template_headings()])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for payment in payments:
+        sheet.append([safe_text(payment.payee_name), safe_text(payment.bank_account), payment.amount])
+        row = sheet.max_row
+        sheet.cell(row=row, column=2).number_format = "@"  # an account is text: no digit is ever lost
+        sheet.cell(row=row, column=3).number_format = MONEY_FORMAT
+        sheet.cell(row=row, column=6).number_format = "yyyy-mm-dd"
+    for column, width in zip("ABCDEFG", (40, 26, 16, 12, 26, 14, 36), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    data = out.getvalue()
+    audit_record(
+        action="payment_batch.results_template",
+        actor=Actor.of(by),
+        context=context,
+        object_type="payment_batch",
+        object_id=batch.pk,
+        details={
+            "number": batch.number,
+            "payments": len(payments),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        },
+    )
+    return data

@@ -67,3 +67,7 @@ class RecoveryForm(TokenForm):
     amount = forms.CharField(label=_("Amount received (yuan)"), max_length=20, required=False)
     received_on = forms.DateField(label=_("Received on"), widget=DateInput, required=False)
     reference = forms.CharField(label=_("Receipt or voucher reference"), max_length=100, required=False)
+
+
+class BankResultsForm(TokenForm):
+    file = forms.FileField(label=_("Bank's result file (XLSX or CSV)"), required=False)

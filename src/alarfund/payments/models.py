@@ -298,3 +298,30 @@ class FindingFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class BankResultImport(models.Model):
+    """The bank's result file of a released batch (回单/代发结果), recorded in one go: the checked file,
+    kept privately, and what it recorded. Only imports that recorded everything are kept (all or nothing)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="result_imports")
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=150)
+    kind = models.CharField(_("type"), max_length=8)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0)
+    paid = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bank result file")
+        verbose_name_plural = _("bank result files")
+        ordering: ClassVar[list[str]] = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -312,6 +312,88 @@ def _expect_result_allowed(payment: Payment) -> None:
         )
 
 
+def clean_voucher(voucher_number: str, paid_on: Any) -> tuple[str, dict[str, list[str]]]:
+    """The voucher number as recorded (spaces collapsed) and the input errors of a "paid" answer that
+    need no database: shared by the single form and the bank's result file."""
+    voucher_number = " ".join(str(voucher_number or "").split())
+    errors: dict[str, list[str]] = {}
+    if not voucher_number:
+        errors["voucher_number"] = [_("Enter the bank voucher number.")]
+    elif len(voucher_number) > 64:
+        errors["voucher_number"] = [_("At most %(count)d characters.") % {"count": 64}]
+    if not isinstance(paid_on, dt.date):
+        errors["paid_on"] = [_("Enter the date of the payment.")]
+    elif paid_on > timezone.localdate():
+        errors["paid_on"] = [_("The payment date cannot be in the future.")]
+    return voucher_number, errors
+
+
+def record_paid(
+    *, by: Any, current: Payment, voucher_number: str, paid_on: dt.date, context: AuditContext | None
+) -> None:
+    """Record a payment as paid: ``current`` is locked (select_for_update) by the caller's transaction
+    and the input is cleaned by `clean_voucher`. Checks the sequence, the release date and the voucher,
+    moves the status through the table and audits. The one write of "paid", single or from a file."""
+    _expect_result_allowed(current)
+    released = current.batch.released_at
+    if released is not None and paid_on < timezone.localdate(released):
+        raise ValidationError({"paid_on": [_("The payment date cannot be before the batch's release.")]})
+    if Payment.objects.filter(voucher_number=voucher_number).exists():
+        raise ValidationError(
+            {"voucher_number": [_("This voucher number is already recorded for another payment.")]}
+        )
+    _move(current, PAYMENT_TRANSITIONS, PaymentStatus.PAID)
+    current.voucher_number = voucher_number
+    current.paid_on = paid_on
+    current.recorded_by = by
+    current.recorded_at = timezone.now()
+    current.lock += 1
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError:  # a concurrent payment took the voucher number first
+        raise ValidationError(
+            {"voucher_number": [_("This voucher number is already recorded for another payment.")]}
+        ) from None
+    _audit(
+        by,
+        "payment.paid",
+        current,
+        context,
+        batch=str(current.batch_id),
+        amount=str(current.amount),
+        voucher_number=voucher_number,
+        paid_on=paid_on.isoformat(),
+    )
+
+
+def record_failed(*, by: Any, current: Payment, reason: str, context: AuditContext | None) -> None:
+    """Record a payment as failed (``current`` locked by the caller); the one write of "failed"."""
+    _expect_result_allowed(current)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"failure_reason": [_("Give the bank's reason for the failure.")]})
+    _move(current, PAYMENT_TRANSITIONS, PaymentStatus.FAILED)
+    current.failure_reason = reason[:2000]
+    current.recorded_by = by
+    current.recorded_at = timezone.now()
+    current.lock += 1
+    current.save()
+    _audit(
+        by,
+        "payment.failed",
+        current,
+        context,
+        batch=str(current.batch_id),
+        amount=str(current.amount),
+        reason=reason[:2000],
+    )
+
+
+def _result(current: Payment) -> dict[str, Any]:
+    return {"payment": str(current.pk), "batch": str(current.batch_id), "status": current.status}
+
+
 def payment_mark_paid(
     *,
     by: Any,
@@ -322,16 +404,7 @@ def payment_mark_paid(
     context: AuditContext | None = None,
 ) -> Outcome:
     require(by, Capability.PAYMENT_PREPARE)
-    voucher_number = " ".join((voucher_number or "").split())
-    errors: dict[str, list[str]] = {}
-    if not voucher_number:
-        errors["voucher_number"] = [_("Enter the bank voucher number.")]
-    elif len(voucher_number) > 64:
-        errors["voucher_number"] = [_("At most %(count)d characters.") % {"count": 64}]
-    if not isinstance(paid_on, dt.date):
-        errors["paid_on"] = [_("Enter the date of the payment.")]
-    elif paid_on > timezone.localdate():
-        errors["paid_on"] = [_("The payment date cannot be in the future.")]
+    voucher_number, errors = clean_voucher(voucher_number, paid_on)
 
     def work() -> dict[str, Any]:
         current = _locked_payment(payment)
@@ -339,37 +412,8 @@ def payment_mark_paid(
         if errors:
             raise ValidationError(errors)
         assert isinstance(paid_on, dt.date)
-        released = current.batch.released_at
-        if released is not None and paid_on < timezone.localdate(released):
-            raise ValidationError({"paid_on": [_("The payment date cannot be before the batch's release.")]})
-        if Payment.objects.filter(voucher_number=voucher_number).exists():
-            raise ValidationError(
-                {"voucher_number": [_("This voucher number is already recorded for another payment.")]}
-            )
-        _move(current, PAYMENT_TRANSITIONS, PaymentStatus.PAID)
-        current.voucher_number = voucher_number
-        current.paid_on = paid_on
-        current.recorded_by = by
-        current.recorded_at = timezone.now()
-        current.lock += 1
-        try:
-            with transaction.atomic():
-                current.save()
-        except IntegrityError:  # a concurrent payment took the voucher number first
-            raise ValidationError(
-                {"voucher_number": [_("This voucher number is already recorded for another payment.")]}
-            ) from None
-        _audit(
-            by,
-            "payment.paid",
-            current,
-            context,
-            batch=str(current.batch_id),
-            amount=str(current.amount),
-            voucher_number=voucher_number,
-            paid_on=paid_on.isoformat(),
-        )
-        return {"payment": str(current.pk), "batch": str(current.batch_id), "status": current.status}
+        record_paid(by=by, current=current, voucher_number=voucher_number, paid_on=paid_on, context=context)
+        return _result(current)
 
     return idempotency.run(token=token, user=by, action="payment.result", target=payment.pk, work=work)
 
@@ -378,29 +422,11 @@ def payment_mark_failed(
     *, by: Any, payment: Payment, reason: str, token: str | None = None, context: AuditContext | None = None
 ) -> Outcome:
     require(by, Capability.PAYMENT_PREPARE)
-    reason = (reason or "").strip()
 
     def work() -> dict[str, Any]:
         current = _locked_payment(payment)
-        _expect_result_allowed(current)
-        if not reason:
-            raise ValidationError({"failure_reason": [_("Give the bank's reason for the failure.")]})
-        _move(current, PAYMENT_TRANSITIONS, PaymentStatus.FAILED)
-        current.failure_reason = reason[:2000]
-        current.recorded_by = by
-        current.recorded_at = timezone.now()
-        current.lock += 1
-        current.save()
-        _audit(
-            by,
-            "payment.failed",
-            current,
-            context,
-            batch=str(current.batch_id),
-            amount=str(current.amount),
-            reason=reason[:2000],
-        )
-        return {"payment": str(current.pk), "batch": str(current.batch_id), "status": current.status}
+        record_failed(by=by, current=current, reason=reason, context=context)
+        return _result(current)
 
     return idempotency.run(token=token, user=by, action="payment.result", target=payment.pk, work=work)
 

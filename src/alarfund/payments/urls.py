@@ -14,6 +14,10 @@ urlpatterns = [
     path("batches/<uuid:batch_id>/reissue/", views.reissue_all, name="reissue_all"),
     path("batches/<uuid:batch_id>/transfers.xlsx", views.export, {"kind": "xlsx"}, name="export_xlsx"),
     path("batches/<uuid:batch_id>/transfers.csv", views.export, {"kind": "csv"}, name="export_csv"),
+    path("batches/<uuid:batch_id>/bank-results/", views.import_results, name="import_results"),
+    path(
+        "batches/<uuid:batch_id>/bank-results-template.xlsx", views.results_template, name="results_template"
+    ),
     path("payments/<uuid:payment_id>/paid/", views.mark_paid, name="paid"),
     path("payments/<uuid:payment_id>/failed/", views.mark_failed, name="failed"),
     path("payments/<uuid:payment_id>/reissue/", views.reissue, name="reissue"),

@@ -30,9 +30,9 @@ from alarfund.plans.services import OutOfSequence
 from alarfund.rounds.models import Round
 from alarfund.stale import StaleEdit
 
-from . import exports, services
+from . import bank_results, exports, services
 from .clawback import can_read
-from .forms import CancelForm, FailedForm, PaidForm, ReleaseForm
+from .forms import BankResultsForm, CancelForm, FailedForm, PaidForm, ReleaseForm
 from .models import BatchStatus, Payment, PaymentBatch, PaymentStatus
 from .reconciliation import reconcile_round
 
@@ -221,6 +221,11 @@ def _batch_context(request: HttpRequest, batch: PaymentBatch, **extra: Any) -> d
         if can_prepare and len(failed_open) > 1
         else "",
         "failed_open": failed_open,
+        "results_form": BankResultsForm(token=idempotency.issue(user, bank_results.ACTION, batch.pk))
+        if can_prepare and released and any(p.status == PaymentStatus.PENDING for p in payments)
+        else None,
+        "result_imports": list(batch.result_imports.select_related("uploaded_by")),
+        "result_problems": [],
         "errors": [],
     }
     context.update(extra)
@@ -384,6 +389,49 @@ def export(request: HttpRequest, batch_id: uuid.UUID, kind: str) -> HttpResponse
     version = batch.plan_version
     name = f"transfers-{version.round.sales_year}-v{version.number}-{batch.number}.{kind}"
     response = HttpResponse(data, content_type=XLSX if kind == "xlsx" else "text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(name)
+    response["Cache-Control"] = "no-store, private, max-age=0"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@capability_required(Capability.PAYMENT_PREPARE)
+@require_POST
+def import_results(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = _batch(batch_id)
+    try:
+        outcome = bank_results.import_results(
+            by=request.user,
+            batch=batch,
+            upload=request.FILES.get("file"),
+            token=request.POST.get(TOKEN, ""),
+            context=AuditContext.of(request),
+        )
+    except ValidationError as exc:
+        batch.refresh_from_db()
+        context = _batch_context(
+            request, batch, errors=messages_of(exc), result_problems=getattr(exc, "rows", [])
+        )
+        return render(request, "payments/batch.html", context, status=status_of(exc))
+    return _done(
+        request,
+        outcome,
+        _("The bank's results are recorded: %(paid)s paid, %(failed)s failed.")
+        % {"paid": outcome.result.get("paid", 0), "failed": outcome.result.get("failed", 0)},
+    )
+
+
+@capability_required(Capability.PAYMENT_PREPARE)
+@require_GET
+def results_template(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
+    batch = _batch(batch_id)
+    try:
+        data = exports.results_template(by=request.user, batch=batch, context=AuditContext.of(request))
+    except ValidationError as exc:
+        return _refused(request, batch, exc)
+    version = batch.plan_version
+    name = f"bank-results-{version.round.sales_year}-v{version.number}-{batch.number}.xlsx"
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = content_disposition(name)
     response["Cache-Control"] = "no-store, private, max-age=0"
     response["X-Content-Type-Options"] = "nosniff"

@@ -166,6 +166,7 @@ ALARFUND_UPLOAD_MAX_FILES = env.integer("ALARFUND_UPLOAD_MAX_FILES", 10)
 # Which kinds each material accepts (others: pdf, jpeg, png, xlsx, csv).
 ALARFUND_UPLOAD_KINDS_BY_MATERIAL = {
     "tracking_numbers": ["xlsx", "csv"],
+    "bank_results": ["xlsx", "csv"],
     "id_card": ["jpeg", "png", "pdf"],
 }
 ALARFUND_SENSITIVE_MATERIALS = ["id_card"]
