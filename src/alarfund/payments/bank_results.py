@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -38,6 +36,7 @@ from alarfund.evidence import validation
 from alarfund.evidence.exceptions import UploadRefused
 from alarfund.evidence.services import discard_stored, store_checked
 from alarfund.plans.services import OutOfSequence
+from alarfund.spreadsheets import read_cells
 
 from . import services
 from .models import BankResultImport, BatchStatus, Payment, PaymentBatch, PaymentStatus
@@ -132,30 +131,6 @@ def _headings() -> dict[str, str]:
 # -- reading ------------------------------------------------------------------------------------------
 
 
-def _cells(kind: str, content: IO[bytes], content_type: str) -> Iterator[list[Any]]:
-    if kind == "xlsx":
-        import openpyxl
-
-        # data_only=False: a formula is never evaluated nor its cached result trusted; it is read as text.
-        workbook = openpyxl.load_workbook(content, read_only=True, data_only=False)
-        try:
-            for row in workbook.worksheets[0].iter_rows(values_only=True):
-                yield list(row)
-        finally:
-            workbook.close()
-        return
-    charset = "utf-8-sig"
-    if "charset=" in content_type:
-        charset = content_type.split("charset=", 1)[1].strip() or charset
-        if charset.lower() in ("utf-8", "utf8"):
-            charset = "utf-8-sig"
-    text = io.TextIOWrapper(content, encoding=charset, newline="")
-    try:
-        yield from csv.reader(text)
-    finally:
-        text.detach()
-
-
 def _blank(cell: Any) -> bool:
     return cell is None or str(cell).strip() == ""
 
@@ -166,7 +141,9 @@ def read_rows(kind: str, content: IO[bytes], content_type: str = "") -> list[tup
     headings = _headings()
     header: list[str | None] | None = None
     rows: list[tuple[int, dict[str, Any]]] = []
-    for number, cells in enumerate(_cells(kind, content, content_type), start=1):
+    for number, cells in enumerate(
+        read_cells(kind, content, content_type, cached_formula_results=False), start=1
+    ):
         if all(_blank(cell) for cell in cells):
             continue
         if header is None:

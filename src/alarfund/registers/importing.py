@@ -8,10 +8,9 @@ validates each row.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from typing import IO, Any
+
+from alarfund.spreadsheets import read_cells
 
 from .models import Category, Register
 
@@ -103,35 +102,11 @@ class SheetError(ValueError):
         self.detail = detail
 
 
-def _cells(kind: str, content: IO[bytes], content_type: str) -> Iterator[list[Any]]:
-    if kind == "xlsx":
-        import openpyxl
-
-        workbook = openpyxl.load_workbook(content, read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            for row in sheet.iter_rows(values_only=True):
-                yield list(row)
-        finally:
-            workbook.close()
-        return
-    charset = "utf-8-sig"
-    if "charset=" in content_type:
-        charset = content_type.split("charset=", 1)[1].strip() or charset
-        if charset.lower() in ("utf-8", "utf8"):
-            charset = "utf-8-sig"
-    text = io.TextIOWrapper(content, encoding=charset, newline="")
-    try:
-        yield from csv.reader(text)
-    finally:
-        text.detach()
-
-
 def read_rows(kind: str, content: IO[bytes], content_type: str = "") -> list[tuple[int, dict[str, Any]]]:
     """(row number as the spreadsheet shows it, {field: raw value}) for every non-empty data row."""
     header: list[str | None] | None = None
     rows: list[tuple[int, dict[str, Any]]] = []
-    for number, cells in enumerate(_cells(kind, content, content_type), start=1):
+    for number, cells in enumerate(read_cells(kind, content, content_type), start=1):
         if all(cell is None or str(cell).strip() == "" for cell in cells):
             continue
         if header is None:
