@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -25,6 +25,40 @@ from alarfund.accounts.models import Organisation
 from .kinds import Kind
 
 SUBJECT_ORGANISATION = "organisation"
+
+
+class StoredFile(models.Model):
+    """A checked file kept in the private documents storage under a generated name, with what is recorded
+    about it: the base of the plan's, the registers', the clawbacks' and the bank results' file rows
+    (store with `services.store_checked`, fill with `StoredFile.fields_of`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=150)
+    kind = models.CharField(_("type"), max_length=8)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @staticmethod
+    def fields_of(prepared: Any, stored_name: str) -> dict[str, Any]:
+        """The recorded fields of a file `validation.prepare` checked and `store_checked` saved."""
+        return {
+            "stored_name": stored_name,
+            "original_name": prepared.display_name[:150],
+            "kind": prepared.kind,
+            "content_type": prepared.content_type,
+            "size": prepared.size,
+            "sha256": prepared.sha256,
+        }
 
 
 class Document(models.Model):

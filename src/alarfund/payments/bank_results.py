@@ -34,6 +34,7 @@ from alarfund.audit.models import AuditResult
 from alarfund.audit.services import Actor, AuditContext, audit_record
 from alarfund.evidence import validation
 from alarfund.evidence.exceptions import UploadRefused
+from alarfund.evidence.models import StoredFile
 from alarfund.evidence.services import discard_stored, store_checked
 from alarfund.plans.services import OutOfSequence
 from alarfund.spreadsheets import read_cells
@@ -484,12 +485,7 @@ def import_results(
         paid = sum(1 for line in check.lines if line.result == PAID)
         record = BankResultImport.objects.create(
             batch=current,
-            stored_name=name,
-            original_name=prepared.display_name[:150],
-            kind=prepared.kind,
-            content_type=prepared.content_type,
-            size=prepared.size,
-            sha256=prepared.sha256,
+            **StoredFile.fields_of(prepared, name),
             rows=len(check.lines),
             paid=paid,
             failed=len(check.lines) - paid,

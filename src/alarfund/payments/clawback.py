@@ -28,6 +28,7 @@ from alarfund.applications.models import Application
 from alarfund.audit.services import Actor, AuditContext, audit_record
 from alarfund.evidence import validation
 from alarfund.evidence.exceptions import UploadRefused
+from alarfund.evidence.models import StoredFile
 from alarfund.evidence.services import discard_stored, documents_storage, store_checked
 from alarfund.plans.commitments import parse_money
 from alarfund.plans.services import OutOfSequence
@@ -102,12 +103,7 @@ def _store(prepared: validation.Prepared, *, by: Any, finding: FraudFinding) -> 
     name = store_checked(prepared)
     row = FindingFile.objects.create(
         finding=finding,
-        stored_name=name,
-        original_name=prepared.display_name[:150],
-        kind=prepared.kind,
-        content_type=prepared.content_type,
-        size=prepared.size,
-        sha256=prepared.sha256,
+        **StoredFile.fields_of(prepared, name),
         uploaded_by=by,
     )
     return row, name

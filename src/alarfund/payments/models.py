@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alarfund import sensitive
 from alarfund.config.choices import TextChoices
+from alarfund.evidence.models import StoredFile
 from alarfund.sensitive_fields import EncryptedTextField
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -279,49 +280,25 @@ class Recovery(models.Model):
         return f"{self.reference} · {self.amount}"
 
 
-class FindingFile(models.Model):
+class FindingFile(StoredFile):
     """The decision document and evidence of a finding, checked by the evidence app and kept privately."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     finding = models.ForeignKey(FraudFinding, on_delete=models.PROTECT, related_name="files")
-    stored_name = models.CharField(max_length=100, unique=True, editable=False)
-    original_name = models.CharField(_("file name"), max_length=150)
-    kind = models.CharField(_("type"), max_length=8)
-    content_type = models.CharField(max_length=100)
-    size = models.BigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["uploaded_at"]
 
-    def __str__(self) -> str:
-        return self.original_name
 
-
-class BankResultImport(models.Model):
+class BankResultImport(StoredFile):
     """The bank's result file of a released batch (回单/代发结果), recorded in one go: the checked file,
     kept privately, and what it recorded. Only imports that recorded everything are kept (all or nothing)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="result_imports")
-    stored_name = models.CharField(max_length=100, unique=True, editable=False)
-    original_name = models.CharField(_("file name"), max_length=150)
-    kind = models.CharField(_("type"), max_length=8)
-    content_type = models.CharField(max_length=100)
-    size = models.BigIntegerField()
-    sha256 = models.CharField(max_length=64)
     rows = models.PositiveIntegerField(default=0)
     paid = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("bank result file")
         verbose_name_plural = _("bank result files")
         ordering: ClassVar[list[str]] = ["-uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -17,6 +17,7 @@ from alarfund.accounts.permissions import ALLOWED, Capability, Decision, Refused
 from alarfund.audit.models import AuditResult
 from alarfund.audit.services import Actor, AuditContext, audit_record
 from alarfund.evidence import validation
+from alarfund.evidence.models import StoredFile
 from alarfund.evidence.services import discard_stored, documents_storage, store_checked
 
 from .models import Commitment, PlanFile, PlanVersion
@@ -68,12 +69,7 @@ def store(
         version=version,
         commitment=commitment,
         title=title[:200],
-        stored_name=name,
-        original_name=prepared.display_name[:150],
-        kind=prepared.kind,
-        content_type=prepared.content_type,
-        size=prepared.size,
-        sha256=prepared.sha256,
+        **StoredFile.fields_of(prepared, name),
         uploaded_by=by,
     )
     return row, name

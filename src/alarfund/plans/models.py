@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alarfund.config.choices import TextChoices
+from alarfund.evidence.models import StoredFile
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -211,7 +212,7 @@ class Adjustment(models.Model):
         return f"{self.application_id} · {self.line} ≤ {self.amount}"
 
 
-class PlanFile(models.Model):
+class PlanFile(StoredFile):
     """A file of the plan: the 师市 approval document of a version, or a commitment's deliverable.
 
     Checked by the evidence app's content validation and kept in the private documents storage under a
@@ -222,7 +223,6 @@ class PlanFile(models.Model):
         APPROVAL = "approval", _("Approval document")
         DELIVERABLE = "deliverable", _("Deliverable")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     subject = models.CharField(max_length=16, choices=Subject.choices)
     version = models.ForeignKey(
         PlanVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="files"
@@ -231,14 +231,6 @@ class PlanFile(models.Model):
         Commitment, on_delete=models.PROTECT, null=True, blank=True, related_name="deliverables"
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
-    stored_name = models.CharField(max_length=100, unique=True, editable=False)
-    original_name = models.CharField(_("file name"), max_length=150)
-    kind = models.CharField(_("type"), max_length=8)
-    content_type = models.CharField(max_length=100)
-    size = models.BigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["uploaded_at"]
@@ -249,6 +241,3 @@ class PlanFile(models.Model):
                 | Q(subject="deliverable", version__isnull=True, commitment__isnull=False),
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from alarfund.config.choices import TextChoices
+from alarfund.evidence.models import StoredFile
 
 
 class Register(TextChoices):
@@ -58,25 +59,12 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 
 
-class RegisterFile(models.Model):
+class RegisterFile(StoredFile):
     """An uploaded source document (or imported spreadsheet), kept in the private document storage."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    stored_name = models.CharField(max_length=100, unique=True, editable=False)
-    original_name = models.CharField(_("file name"), max_length=150)
-    kind = models.CharField(_("type"), max_length=8)
-    content_type = models.CharField(max_length=100)
-    size = models.BigIntegerField(_("size in bytes"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("register file")
         verbose_name_plural = _("register files")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class RegisterImport(models.Model):

@@ -24,6 +24,7 @@ from alarfund.audit.models import AuditResult
 from alarfund.audit.services import Actor, AuditContext, audit_record
 from alarfund.evidence import validation
 from alarfund.evidence.exceptions import UploadRefused
+from alarfund.evidence.models import StoredFile
 from alarfund.evidence.services import discard_stored, documents_storage, store_checked
 from alarfund.spreadsheets import safe_text
 from alarfund.stale import check_version
@@ -59,12 +60,7 @@ class _Stored:
         name = store_checked(prepared)
         self.names.append(name)
         return RegisterFile.objects.create(
-            stored_name=name,
-            original_name=prepared.display_name,
-            kind=prepared.kind,
-            content_type=prepared.content_type,
-            size=prepared.size,
-            sha256=prepared.sha256,
+            **StoredFile.fields_of(prepared, name),
             uploaded_by=by,
         )
 
