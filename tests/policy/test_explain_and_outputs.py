@@ -77,9 +77,10 @@ def test_ineligibility_is_explained():
     result = computed(round_doc())
     explainer = Explainer(result)
     reasons = explainer.ineligibility(2)
-    assert reasons[0].startswith("NOT_LEGAL_PERSON（第十四条(一)）")
-    assert any(r.startswith("MAJOR_INCIDENT（第二十一条）") for r in reasons)
-    assert Explainer(result, "en").ineligibility(2)[0].startswith("NOT_LEGAL_PERSON (Art. 14(一))")
+    assert reasons[0].startswith("第十四条(一)：") and reasons[0].endswith("（NOT_LEGAL_PERSON）")
+    assert any(r.startswith("第二十一条：") and r.endswith("（MAJOR_INCIDENT）") for r in reasons)
+    english = Explainer(result, "en").ineligibility(2)[0]
+    assert english.startswith("Art. 14(1): ") and english.endswith(" (NOT_LEGAL_PERSON)")
 
 
 def test_plan_spreadsheet_reads_back_with_the_right_totals(tmp_path):

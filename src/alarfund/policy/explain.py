@@ -157,9 +157,10 @@ class Explainer:
 
     def ineligibility(self, i: int) -> list[str]:
         reasons = reasons_of(int(self.r.failed[i]))
+        # The article and the reason first (what a reader needs), the stable code last (for staff and logs).
         if self.zh:
-            return [f"{r.code}（{_article_zh(r.article)}）：{r.zh}" for r in reasons]
-        return [f"{r.code} (Art. {r.article}): {r.en}" for r in reasons]
+            return [f"{_article_zh(r.article)}：{r.zh}（{r.code}）" for r in reasons]
+        return [f"Art. {_article_en(r.article)}: {r.en} ({r.code})" for r in reasons]
 
     # -- the article's own arithmetic -----------------------------------------------------------------
     def _sales_basis(self, i: int) -> tuple[str, int]:
@@ -360,6 +361,14 @@ def _decimal(value: Fraction, digits: int = 6) -> str:
     scale = 10**digits
     scaled = (value.numerator * scale * 2 + value.denominator) // (2 * value.denominator)
     return f"{scaled // scale}.{scaled % scale:0{digits}d}".rstrip("0").rstrip(".")
+
+
+_ITEM_NUMBERS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8"}
+
+
+def _article_en(article: str) -> str:
+    """ "14(一)" → "14(1)": English text numbers the items of an article in digits."""
+    return "".join(_ITEM_NUMBERS.get(ch, ch) for ch in article)
 
 
 def _article_zh(article: str) -> str:
