@@ -149,6 +149,18 @@ def fund_table(round_: Round) -> Table:
     )
 
 
+def _line_row(r: Any) -> dict[str, Any]:
+    """One line of the plan as every per-line table shows it (a table reads only its own columns)."""
+    return {
+        "line": line_title(r.line),
+        "entitled": r.entitled,
+        "budget": r.budget,
+        "awarded": r.awarded,
+        "factor": r.factor,
+        "awardees": r.awardees,
+    }
+
+
 def lines_table(round_: Round) -> Table:
     rows = figures.line_figures(round_)
     return Table(
@@ -162,17 +174,7 @@ def lines_table(round_: Round) -> Table:
             Column("factor", _("Factor"), RATIO),
             Column("awardees", _("Awardees"), COUNT),
         ],
-        [
-            {
-                "line": line_title(r.line),
-                "entitled": r.entitled,
-                "budget": r.budget,
-                "awarded": r.awarded,
-                "factor": r.factor,
-                "awardees": r.awardees,
-            }
-            for r in rows
-        ],
+        [_line_row(r) for r in rows],
         total={
             "line": _("Total"),
             "entitled": sum((r.entitled for r in rows), Decimal(0)),
@@ -303,16 +305,7 @@ def factors_table(round_: Round) -> Table:
             Column("budget", _("Budget"), MONEY),
             Column("awarded", _("Awarded"), MONEY),
         ],
-        [
-            {
-                "line": line_title(r.line),
-                "factor": r.factor,
-                "entitled": r.entitled,
-                "budget": r.budget,
-                "awarded": r.awarded,
-            }
-            for r in rows
-        ],
+        [_line_row(r) for r in rows],
         chart=Chart("hbar", ("factor",), scale_max=Decimal(1)),
         note=_(
             "Factor = awarded ÷ entitled. Below 100 % where a category budget (Art. 7, 8, 10) or the annual "
